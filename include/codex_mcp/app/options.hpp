@@ -1,0 +1,34 @@
+// Command-line and environment configuration of the server (CLI11).
+// Precedence: command-line option > environment variable > built-in default.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace codex_mcp::app {
+
+struct Options {
+  std::string state_dir;      ///< --state-dir / CODEX_MCP_STATE_DIR / ~/.codex-mcp/state
+  std::string codex_path;     ///< --codex-path / CODEX_MCP_PATH: a filesystem path
+  std::string codex_command;  ///< --codex-command / CODEX_MCP_COMMAND: a name looked up on PATH
+  std::string log_level = "info";
+  std::string log_file;              ///< also log here (stderr always gets logs)
+  std::string stdio_mode = "auto";   ///< --stdio-mode / CODEX_MCP_STDIO_MODE: auto|strict|off
+  std::size_t max_line_bytes = 16u << 20;
+  std::chrono::milliseconds drain_timeout{30000};  ///< stdin EOF: wait for running turns
+  std::vector<std::string> warnings;  ///< configuration problems worth reporting (not fatal)
+};
+
+/// What main() should do after parsing.
+struct ParseOutcome {
+  std::optional<Options> options;  ///< set when the server should run
+  int exit_code = 0;               ///< otherwise: 0 for --help/--version, 2 for bad usage
+};
+
+/// Parses argv; prints help/version to stdout and usage errors to stderr.
+ParseOutcome parse_options(int argc, const char* const* argv);
+
+}  // namespace codex_mcp::app

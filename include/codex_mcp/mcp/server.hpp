@@ -1,0 +1,58 @@
+// McpServer: the MCP protocol on top of a JSON-RPC Peer.
+//
+// Owns the handshake (server/discover fallback, initialize version negotiation, ping),
+// tools/list and tools/call, and maps tool outcomes to CallToolResult. Knows nothing
+// about codex: tools arrive as ToolDefinitions. Threading: the loop's executor only.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include "codex_mcp/jsonrpc/peer.hpp"
+#include "codex_mcp/mcp/tool.hpp"
+
+namespace codex_mcp::mcp {
+
+/// Protocol revisions we speak, oldest first; the last one is offered by default.
+inline constexpr std::string_view kSupportedProtocolVersions[] = {"2025-03-26", "2025-06-18",
+                                                                  "2025-11-25"};
+
+struct ServerInfo {
+  std::string name = "codex-mcp";
+  std::string title = "Codex MCP";
+  std::string version;
+  std::string instructions;
+};
+
+class McpServer {
+ public:
+  McpServer(boost::asio::any_io_executor executor, ServerInfo info,
+            std::vector<ToolDefinition> tools, jsonrpc::Peer::SendLine send_line);
+
+  void receive_line(std::string_view line) { peer_->receive_line(line); }
+  void receive_oversized(std::size_t size) { peer_->receive_oversized(size); }
+  std::size_t requests_in_flight() const { return peer_->incoming_in_flight(); }
+  /// The client version agreed in initialize (empty before it).
+  const std::string& protocol_version() const { return protocol_version_; }
+
+ private:
+  Json initialize(const Json& params);
+  Json list_tools() const;
+  boost::asio::awaitable<Json> call_tool(Json params);
+
+  ServerInfo info_;
+  std::vector<ToolDefinition> tools_;
+  std::shared_ptr<jsonrpc::Peer> peer_;
+  std::string protocol_version_;
+};
+
+/// Wraps a tool's structured value as a CallToolResult (JSON text + structuredContent).
+Json make_tool_result(const Json& value);
+/// The CallToolResult for a failed call: `Error [CODE]: message`, isError:true.
+Json make_tool_error(const std::string& code, const std::string& message);
+
+}  // namespace codex_mcp::mcp

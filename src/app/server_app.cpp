@@ -1,0 +1,101 @@
+#include "codex_mcp/app/server_app.hpp"
+
+#include <csignal>
+
+#include <unistd.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+#include "codex_mcp/mcp/server.hpp"
+#include "codex_mcp/tools/registry.hpp"
+#include "codex_mcp/transport/fd_stream.hpp"
+#include "codex_mcp/version.hpp"
+
+namespace asio = boost::asio;
+
+namespace codex_mcp::app {
+
+namespace {
+
+constexpr const char* kInstructions =
+    "Runs OpenAI Codex agents in the background. Typical flow: codex_setup once; codex to "
+    "start (returns sessionId); codex_check poll with the returned nextCursor until status is "
+    "idle/error/cancelled, answering actions[] with respond_permission/respond_user_input; "
+    "codex_reply for follow-ups; codex_session to list, interrupt, cancel or fork.";
+
+/// CODEX_MCP_STDIO_MODE: a terminal on stdout means a human, not an MCP client, is
+/// attached; strict refuses to start, auto warns.
+bool stdio_guard_allows_start(const std::string& mode) {
+  if (mode == "off") return true;
+  const bool tty = ::isatty(STDOUT_FILENO) || ::isatty(STDIN_FILENO);
+  if (!tty) return true;
+  if (mode == "strict") {
+    spdlog::error("stdin/stdout is a terminal; codex-mcp speaks MCP over pipes. Register it "
+                  "with an MCP client (see README) or set CODEX_MCP_STDIO_MODE=off.");
+    return false;
+  }
+  spdlog::warn("stdin/stdout is a terminal: codex-mcp expects an MCP client on its stdio");
+  return true;
+}
+
+}  // namespace
+
+int run_server(const Options& options) {
+  if (!stdio_guard_allows_start(options.stdio_mode)) return 2;
+  for (const auto& warning : options.warnings) spdlog::warn("{}", warning);
+
+  asio::io_context io{1};
+  transport::FdLineWriter out(STDOUT_FILENO);
+  mcp::McpServer server(
+      io.get_executor(),
+      {.name = "codex-mcp", .title = "Codex MCP", .version = kVersion,
+       .instructions = kInstructions},
+      tools::make_tools(), [&out](std::string line) { out.write_line(std::move(line)); });
+
+  // One shutdown path for every trigger. stdin EOF is graceful (answer what is in flight,
+  // up to the drain timeout); a signal is prompt.
+  bool stopping = false;
+  auto shutdown = [&](bool graceful, const std::string& why) {
+    if (stopping) return;
+    stopping = true;
+    spdlog::info("shutting down: {}", why);
+    asio::co_spawn(
+        io,
+        [&, graceful]() -> asio::awaitable<void> {
+          asio::steady_timer tick(io);
+          const auto deadline = std::chrono::steady_clock::now() + options.drain_timeout;
+          if (graceful) {
+            while (server.requests_in_flight() > 0 && std::chrono::steady_clock::now() < deadline) {
+              tick.expires_after(std::chrono::milliseconds(20));
+              co_await tick.async_wait(asio::use_awaitable);
+            }
+          }
+          io.stop();
+        },
+        asio::detached);
+  };
+
+  transport::start_fd_line_reader(
+      STDIN_FILENO, options.max_line_bytes, io.get_executor(),
+      {.on_line = [&](std::string line) { if (!stopping) server.receive_line(line); },
+       .on_oversized = [&](std::size_t size) { server.receive_oversized(size); },
+       .on_eof = [&] { shutdown(true, "stdin closed"); }});
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (!ec) shutdown(false, signal == SIGTERM ? "SIGTERM" : "SIGINT");
+  });
+
+  spdlog::info("codex-mcp {} serving MCP on stdio (state dir {})", kVersion, options.state_dir);
+  io.run();
+  out.flush(std::chrono::seconds(2));
+  spdlog::info("bye");
+  return 0;
+}
+
+}  // namespace codex_mcp::app

@@ -1,0 +1,126 @@
+#include "codex_mcp/mcp/server.hpp"
+
+#include <algorithm>
+
+#include <boost/asio/error.hpp>
+#include <boost/system/system_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+namespace asio = boost::asio;
+
+namespace codex_mcp::mcp {
+
+using jsonrpc::RpcError;
+
+Json make_tool_result(const Json& value) {
+  // structuredContent must be an object; scalars and arrays are wrapped as {value}.
+  Json structured = value.is_object() ? value : Json{{"value", value}};
+  return {{"content", Json::array({{{"type", "text"}, {"text", jsonrpc::to_line(structured)}}})},
+          {"structuredContent", std::move(structured)},
+          {"isError", false}};
+}
+
+Json make_tool_error(const std::string& code, const std::string& message) {
+  return {
+      {"content", Json::array({{{"type", "text"}, {"text", "Error [" + code + "]: " + message}}})},
+      {"isError", true}};
+}
+
+McpServer::McpServer(asio::any_io_executor executor, ServerInfo info,
+                     std::vector<ToolDefinition> tools, jsonrpc::Peer::SendLine send_line)
+    : info_(std::move(info)), tools_(std::move(tools)) {
+  peer_ = jsonrpc::Peer::create(std::move(executor), {.name = "mcp"}, std::move(send_line));
+  peer_->on_request("initialize", [this](Json params) -> asio::awaitable<Json> {
+    co_return initialize(params);
+  });
+  peer_->on_request("ping", [](Json) -> asio::awaitable<Json> { co_return Json::object(); });
+  peer_->on_request("tools/list",
+                    [this](Json) -> asio::awaitable<Json> { co_return list_tools(); });
+  peer_->on_request("tools/call", [this](Json params) { return call_tool(std::move(params)); });
+  // A 2026 draft probe sent by Claude Code and Inspector before initialize: refusing it at
+  // once makes them fall back to initialize without waiting for a timeout.
+  peer_->on_request("server/discover", [](Json) -> asio::awaitable<Json> {
+    throw RpcError(jsonrpc::code::kMethodNotFound,
+                   "Method not found: server/discover (use initialize)");
+    co_return Json();
+  });
+  peer_->on_notification("notifications/initialized", [](const Json&) {
+    spdlog::debug("client initialized");
+  });
+  peer_->on_notification("notifications/cancelled", [this](const Json& params) {
+    if (params.is_object() && params.contains("requestId")) {
+      spdlog::debug("client cancelled request {}", params["requestId"].dump());
+      peer_->cancel_incoming(params["requestId"]);
+    }
+  });
+}
+
+Json McpServer::initialize(const Json& params) {
+  const auto requested = params.is_object() ? params.value("protocolVersion", std::string()) : "";
+  const auto* match = std::find(std::begin(kSupportedProtocolVersions),
+                                std::end(kSupportedProtocolVersions), requested);
+  protocol_version_ = match != std::end(kSupportedProtocolVersions)
+                          ? requested
+                          : std::string(std::end(kSupportedProtocolVersions)[-1]);
+  if (params.is_object() && params.contains("clientInfo")) {
+    spdlog::info("client {} asked for protocol {}, using {}", jsonrpc::to_line(params["clientInfo"]),
+                 requested, protocol_version_);
+  }
+  Json result = {
+      {"protocolVersion", protocol_version_},
+      {"capabilities", {{"tools", {{"listChanged", false}}}}},
+      {"serverInfo",
+       {{"name", info_.name}, {"title", info_.title}, {"version", info_.version}}},
+  };
+  if (!info_.instructions.empty()) result["instructions"] = info_.instructions;
+  return result;
+}
+
+Json McpServer::list_tools() const {
+  Json tools = Json::array();
+  for (const auto& tool : tools_) tools.push_back(tool.descriptor);
+  return {{"tools", std::move(tools)}};
+}
+
+asio::awaitable<Json> McpServer::call_tool(Json params) {
+  if (!params.is_object() || !params.contains("name") || !params["name"].is_string()) {
+    throw RpcError(jsonrpc::code::kInvalidParams, "Invalid params: \"name\" must be a string");
+  }
+  const auto name = params["name"].get<std::string>();
+  const auto tool = std::find_if(tools_.begin(), tools_.end(), [&](const ToolDefinition& t) {
+    return t.descriptor["name"] == name;
+  });
+  if (tool == tools_.end()) {
+    throw RpcError(jsonrpc::code::kInvalidParams, "Unknown tool: " + name);
+  }
+  Json arguments = params.value("arguments", Json::object());
+  if (arguments.is_null()) arguments = Json::object();
+  if (!arguments.is_object()) {
+    co_return make_tool_error("INVALID_ARGUMENT", "arguments must be a JSON object");
+  }
+  Json progress_token;
+  if (const auto meta = params.find("_meta"); meta != params.end() && meta->is_object()) {
+    progress_token = meta->value("progressToken", Json());
+  }
+  ToolCallContext context(progress_token, [peer = peer_](const Json& progress) {
+    peer->notify("notifications/progress", progress);
+  });
+  try {
+    co_return make_tool_result(co_await tool->handler(std::move(arguments), context));
+  } catch (const ToolError& e) {
+    co_return make_tool_error(e.code(), e.what());
+  } catch (const boost::system::system_error& e) {
+    if (e.code() == asio::error::operation_aborted) throw;  // cancelled: no reply at all
+    spdlog::error("tool {} failed: {}", name, e.what());
+    co_return make_tool_error("INTERNAL", e.what());
+  } catch (const RpcError&) {
+    throw;
+  } catch (const std::exception& e) {
+    // A bug, not a user error: report it as a tool failure so the connection stays usable.
+    spdlog::error("tool {} failed: {}", name, e.what());
+    co_return make_tool_error("INTERNAL", e.what());
+  }
+}
+
+}  // namespace codex_mcp::mcp

@@ -1,0 +1,216 @@
+#include "codex_mcp/tools/requests.hpp"
+
+#include "codex_mcp/tools/args.hpp"
+
+namespace codex_mcp::tools {
+
+namespace {
+
+constexpr std::int64_t kMaxWaitForResultMs = 300000;
+
+// codex app-server 0.169 takes only these approval policies; "on-failure" (listed by older
+// wrappers) is refused by it, so it is refused here with the valid values.
+std::optional<std::string> approval_policy(const ArgReader& args, bool required) {
+  if (args.optional_string("approvalPolicy") == std::optional<std::string>("on-failure")) {
+    throw_invalid_argument(
+        args.path_of("approvalPolicy") +
+        " \"on-failure\" is not supported by codex app-server 0.169; use one of: untrusted, "
+        "on-request, never");
+  }
+  if (required) return args.required_enum("approvalPolicy", {"untrusted", "on-request", "never"});
+  return args.optional_enum("approvalPolicy", {"untrusted", "on-request", "never"});
+}
+
+std::optional<std::string> sandbox(const ArgReader& args, bool required) {
+  if (required) {
+    return args.required_enum("sandbox", {"read-only", "workspace-write", "danger-full-access"});
+  }
+  return args.optional_enum("sandbox", {"read-only", "workspace-write", "danger-full-access"});
+}
+
+std::optional<std::string> effort(const ArgReader& args) {
+  return args.optional_enum("effort", {"none", "minimal", "low", "medium", "high", "xhigh"});
+}
+std::optional<std::string> summary(const ArgReader& args) {
+  return args.optional_enum("summary", {"auto", "concise", "detailed", "none"});
+}
+std::optional<std::string> personality(const ArgReader& args) {
+  return args.optional_enum("personality", {"none", "friendly", "pragmatic"});
+}
+
+std::optional<std::string> absolute_path(const ArgReader& args, std::string_view field) {
+  auto value = args.optional_string(field);
+  if (value && (value->empty() || value->front() != '/')) {
+    throw_invalid_argument(args.path_of(field) + " must be an absolute path (got \"" + *value +
+                           "\")");
+  }
+  return value;
+}
+
+std::string required_session_id(const ArgReader& args) {
+  return args.required_string("sessionId");
+}
+
+}  // namespace
+
+SetupRequest decode_setup(const Json& arguments) {
+  const ArgReader args(arguments);
+  args.reject_unknown({"cwd"});
+  return {.cwd = absolute_path(args, "cwd")};
+}
+
+StartRequest decode_start(const Json& arguments) {
+  const ArgReader args(arguments);
+  args.reject_unknown(
+      {"prompt", "approvalPolicy", "sandbox", "effort", "cwd", "model", "profile", "advanced"});
+  const auto advanced = args.nested("advanced");
+  advanced.reject_unknown({"baseInstructions", "developerInstructions", "personality", "summary",
+                           "config", "ephemeral", "outputSchema", "images", "approvalTimeoutMs",
+                           "waitForResult"});
+  StartRequest request;
+  request.prompt = args.required_string("prompt");
+  request.turn.approval_policy = approval_policy(args, true);
+  request.turn.sandbox = sandbox(args, true);
+  request.turn.effort = effort(args);
+  request.turn.cwd = absolute_path(args, "cwd");
+  request.turn.model = args.optional_string("model");
+  request.profile = args.optional_string("profile");
+  request.base_instructions = advanced.optional_string("baseInstructions");
+  request.developer_instructions = advanced.optional_string("developerInstructions");
+  request.turn.personality = personality(advanced);
+  request.turn.summary = summary(advanced);
+  request.config_overrides = advanced.optional_object("config").value_or(Json::object());
+  request.ephemeral = advanced.optional_bool("ephemeral").value_or(false);
+  request.turn.output_schema = advanced.optional_object("outputSchema");
+  request.images = advanced.optional_string_array("images").value_or(std::vector<std::string>{});
+  for (std::size_t i = 0; i < request.images.size(); ++i) {
+    if (request.images[i].empty()) {
+      throw_invalid_argument("advanced.images[" + std::to_string(i) + "] must not be empty");
+    }
+  }
+  request.approval_timeout_ms =
+      advanced.optional_int("approvalTimeoutMs", 1000, 3600000).value_or(60000);
+  request.turn.wait_for_result_ms = advanced.optional_int("waitForResult", 0, kMaxWaitForResultMs);
+  return request;
+}
+
+ReplyRequest decode_reply(const Json& arguments) {
+  const ArgReader args(arguments);
+  args.reject_unknown({"sessionId", "prompt", "model", "approvalPolicy", "effort", "summary",
+                       "personality", "sandbox", "cwd", "outputSchema", "waitForResult"});
+  ReplyRequest request;
+  request.session_id = required_session_id(args);
+  request.prompt = args.required_string("prompt");
+  request.turn.model = args.optional_string("model");
+  request.turn.approval_policy = approval_policy(args, false);
+  request.turn.effort = effort(args);
+  request.turn.summary = summary(args);
+  request.turn.personality = personality(args);
+  request.turn.sandbox = sandbox(args, false);
+  request.turn.cwd = absolute_path(args, "cwd");
+  request.turn.output_schema = args.optional_object("outputSchema");
+  request.turn.wait_for_result_ms = args.optional_int("waitForResult", 0, kMaxWaitForResultMs);
+  return request;
+}
+
+SessionRequest decode_session(const Json& arguments) {
+  const ArgReader args(arguments);
+  args.reject_unknown({"action", "sessionId", "includeSensitive", "statuses", "olderThanMs",
+                       "dryRun", "includeDisk"});
+  SessionRequest request;
+  request.action = args.required_enum(
+      "action", {"list", "get", "cancel", "interrupt", "fork", "clean", "clean_background_terminals"});
+  request.session_id = args.optional_string("sessionId");
+  const bool needs_session = request.action != "list" && request.action != "clean";
+  if (needs_session && (!request.session_id || request.session_id->empty())) {
+    throw_invalid_argument("sessionId is required for action \"" + request.action + "\"");
+  }
+  request.include_sensitive = args.optional_bool("includeSensitive").value_or(false);
+  request.statuses = args.optional_string_array("statuses").value_or(std::vector<std::string>{});
+  for (const auto& status : request.statuses) {
+    if (status != "idle" && status != "error" && status != "cancelled") {
+      throw_invalid_argument("statuses entries must be one of: idle, error, cancelled (got \"" +
+                             status + "\")");
+    }
+  }
+  request.older_than_ms = args.optional_int("olderThanMs", 0, INT64_C(1) << 50);
+  request.dry_run = args.optional_bool("dryRun").value_or(false);
+  request.include_disk = args.optional_bool("includeDisk").value_or(true);
+  return request;
+}
+
+CheckRequest decode_check(const Json& arguments) {
+  const ArgReader args(arguments);
+  args.reject_unknown({"action", "sessionId", "cursor", "maxEvents", "responseMode", "pollOptions",
+                       "requestId", "decision", "execpolicy_amendment",
+                       "network_policy_amendment", "denyMessage", "answers"});
+  CheckRequest request;
+  request.action = args.required_enum("action", {"poll", "respond_permission", "respond_user_input"});
+  request.session_id = required_session_id(args);
+  request.cursor = args.optional_int("cursor", 0, INT64_C(1) << 53);
+  request.max_events = args.optional_int("maxEvents", 0, 1000);
+  request.response_mode =
+      args.optional_enum("responseMode", {"minimal", "delta_compact", "full"}).value_or("minimal");
+  const auto poll = args.nested("pollOptions");
+  poll.reject_unknown({"includeEvents", "includeActions", "includeResult", "skipDeltas",
+                       "finalOnly", "maxBytes", "waitMs"});
+  request.poll.include_events = poll.optional_bool("includeEvents").value_or(true);
+  request.poll.include_actions = poll.optional_bool("includeActions").value_or(true);
+  request.poll.include_result = poll.optional_bool("includeResult").value_or(true);
+  request.poll.skip_deltas = poll.optional_bool("skipDeltas").value_or(false);
+  request.poll.final_only = poll.optional_bool("finalOnly").value_or(false);
+  request.poll.max_bytes = poll.optional_int("maxBytes", 256, INT64_C(1) << 30);
+  request.poll.wait_ms = poll.optional_int("waitMs", 0, 60000).value_or(0);
+  request.request_id = args.optional_string("requestId");
+  request.deny_message = args.optional_string("denyMessage");
+  if (request.action == "poll") return request;
+
+  if (!request.request_id || request.request_id->empty()) {
+    throw_invalid_argument("requestId is required for action \"" + request.action +
+                           "\" (take it from actions[] of a poll)");
+  }
+  if (request.action == "respond_permission") {
+    request.decision = args.required_enum(
+        "decision", {"accept", "acceptForSession", "acceptWithExecpolicyAmendment",
+                     "applyNetworkPolicyAmendment", "decline", "cancel"});
+    request.execpolicy_amendment =
+        args.optional_string_array("execpolicy_amendment").value_or(std::vector<std::string>{});
+    if (*request.decision == "acceptWithExecpolicyAmendment" &&
+        request.execpolicy_amendment.empty()) {
+      throw_invalid_argument(
+          "execpolicy_amendment (a non-empty array of strings) is required with decision "
+          "\"acceptWithExecpolicyAmendment\"");
+    }
+    const auto network = args.nested("network_policy_amendment");
+    if (args.has("network_policy_amendment")) {
+      network.reject_unknown({"action", "host"});
+      request.network_policy_amendment =
+          Json{{"action", network.required_enum("action", {"allow", "deny"})},
+               {"host", network.required_string("host")}};
+    }
+    if (*request.decision == "applyNetworkPolicyAmendment" && !request.network_policy_amendment) {
+      throw_invalid_argument(
+          "network_policy_amendment {action: allow|deny, host} is required with decision "
+          "\"applyNetworkPolicyAmendment\"");
+    }
+    return request;
+  }
+  // respond_user_input
+  const auto answers = args.optional_object("answers");
+  if (!answers || answers->empty()) {
+    throw_invalid_argument(
+        "answers is required for respond_user_input: {\"<questionId>\": {\"answers\": [\"...\"]}}");
+  }
+  for (const auto& [question, answer] : answers->items()) {
+    const ArgReader entry(answer, "answers." + question);
+    if (!answer.is_object()) throw_invalid_argument("answers." + question + " must be an object");
+    entry.reject_unknown({"answers"});
+    if (!entry.optional_string_array("answers")) {
+      throw_invalid_argument("answers." + question + ".answers is required (an array of strings)");
+    }
+  }
+  request.answers = answers;
+  return request;
+}
+
+}  // namespace codex_mcp::tools
