@@ -4,13 +4,13 @@
 
 #include <unistd.h>
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
 
 #include "codex_mcp/mcp/server.hpp"
 #include "codex_mcp/tools/registry.hpp"
@@ -36,8 +36,9 @@ bool stdio_guard_allows_start(const std::string& mode) {
   const bool tty = ::isatty(STDOUT_FILENO) || ::isatty(STDIN_FILENO);
   if (!tty) return true;
   if (mode == "strict") {
-    spdlog::error("stdin/stdout is a terminal; codex-mcp speaks MCP over pipes. Register it "
-                  "with an MCP client (see README) or set CODEX_MCP_STDIO_MODE=off.");
+    spdlog::error(
+        "stdin/stdout is a terminal; codex-mcp speaks MCP over pipes. Register it "
+        "with an MCP client (see README) or set CODEX_MCP_STDIO_MODE=off.");
     return false;
   }
   spdlog::warn("stdin/stdout is a terminal: codex-mcp expects an MCP client on its stdio");
@@ -52,11 +53,13 @@ int run_server(const Options& options) {
 
   asio::io_context io{1};
   transport::FdLineWriter out(STDOUT_FILENO);
-  mcp::McpServer server(
-      io.get_executor(),
-      {.name = "codex-mcp", .title = "Codex MCP", .version = kVersion,
-       .instructions = kInstructions},
-      tools::make_tools(), [&out](std::string line) { out.write_line(std::move(line)); });
+  mcp::McpServer server(io.get_executor(),
+                        {.name = "codex-mcp",
+                         .title = "Codex MCP",
+                         .version = kVersion,
+                         .instructions = kInstructions},
+                        tools::make_tools(),
+                        [&out](std::string line) { out.write_line(std::move(line)); });
 
   // One shutdown path for every trigger. stdin EOF is graceful (answer what is in flight,
   // up to the drain timeout); a signal is prompt.
@@ -83,7 +86,10 @@ int run_server(const Options& options) {
 
   transport::start_fd_line_reader(
       STDIN_FILENO, options.max_line_bytes, io.get_executor(),
-      {.on_line = [&](std::string line) { if (!stopping) server.receive_line(line); },
+      {.on_line =
+           [&](std::string line) {
+             if (!stopping) server.receive_line(line);
+           },
        .on_oversized = [&](std::size_t size) { server.receive_oversized(size); },
        .on_eof = [&] { shutdown(true, "stdin closed"); }});
   asio::signal_set signals(io, SIGINT, SIGTERM);

@@ -2,13 +2,13 @@
 
 #include <optional>
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
 
 namespace asio = boost::asio;
 
@@ -23,19 +23,27 @@ struct Peer::PendingCall {
 
 namespace {
 
-bool valid_id(const Json& id) { return id.is_string() || id.is_number_integer(); }
+bool valid_id(const Json& id) {
+  return id.is_string() || id.is_number_integer();
+}
 
 std::string brief(std::string_view text) {
   constexpr std::size_t kMax = 120;
   return text.size() <= kMax ? std::string(text) : std::string(text.substr(0, kMax)) + "…";
 }
 
+/// Runs a handler with its own copy kept in this coroutine's frame: a lambda coroutine
+/// reads its captures through the closure object, which must outlive every suspension.
+asio::awaitable<Json> run_handler(Peer::RequestHandler handler, Json params) {
+  co_return co_await handler(std::move(params));
+}
+
 }  // namespace
 
 std::shared_ptr<Peer> Peer::create(asio::any_io_executor executor, PeerOptions options,
                                    SendLine send_line) {
-  return std::shared_ptr<Peer>(new Peer(std::move(executor), std::move(options),
-                                        std::move(send_line)));
+  return std::shared_ptr<Peer>(
+      new Peer(std::move(executor), std::move(options), std::move(send_line)));
 }
 
 Peer::Peer(asio::any_io_executor executor, PeerOptions options, SendLine send_line)
@@ -51,13 +59,19 @@ void Peer::on_request(const std::string& method, RequestHandler handler) {
 void Peer::on_notification(const std::string& method, NotificationHandler handler) {
   notification_handlers_[method] = std::move(handler);
 }
-void Peer::on_any_request(AnyRequestHandler handler) { any_request_ = std::move(handler); }
+void Peer::on_any_request(AnyRequestHandler handler) {
+  any_request_ = std::move(handler);
+}
 void Peer::on_any_notification(AnyNotificationHandler handler) {
   any_notification_ = std::move(handler);
 }
-void Peer::on_protocol_error(ProtocolErrorHandler handler) { protocol_error_ = std::move(handler); }
+void Peer::on_protocol_error(ProtocolErrorHandler handler) {
+  protocol_error_ = std::move(handler);
+}
 
-void Peer::send(const Json& message) { send_line_(to_line(message)); }
+void Peer::send(const Json& message) {
+  send_line_(to_line(message));
+}
 
 void Peer::malformed(const Json& id, int code, const std::string& message) {
   spdlog::debug("[{}] malformed message: {}", options_.name, message);
@@ -78,8 +92,8 @@ void Peer::receive_line(std::string_view line) {
   try {
     message = Json::parse(line);
   } catch (const Json::parse_error& e) {
-    malformed(nullptr, code::kParseError, "Parse error: " + std::string(e.what()) +
-                                              " (input: " + brief(line) + ")");
+    malformed(nullptr, code::kParseError,
+              "Parse error: " + std::string(e.what()) + " (input: " + brief(line) + ")");
     return;
   }
   if (message.is_array()) {
@@ -146,9 +160,10 @@ void Peer::dispatch_request(Json id, const std::string& method, Json params) {
   } else if (any_request_) {
     handler = [any = any_request_, method](Json p) { return any(method, std::move(p)); };
   } else {
-    send({{"jsonrpc", "2.0"},
-          {"id", id},
-          {"error", {{"code", code::kMethodNotFound}, {"message", "Method not found: " + method}}}});
+    send(
+        {{"jsonrpc", "2.0"},
+         {"id", id},
+         {"error", {{"code", code::kMethodNotFound}, {"message", "Method not found: " + method}}}});
     return;
   }
   const auto key = id.dump();
@@ -162,12 +177,12 @@ void Peer::dispatch_request(Json id, const std::string& method, Json params) {
   }
   auto signal = std::make_shared<asio::cancellation_signal>();
   incoming_[key] = Incoming{signal, false};
-  asio::co_spawn(executor_, handler(std::move(params)),
-                 asio::bind_cancellation_slot(
-                     signal->slot(), [self = shared_from_this(), id, signal](
-                                         std::exception_ptr error, Json result) {
-                       self->finish_request(id, error, std::move(result));
-                     }));
+  asio::co_spawn(
+      executor_, run_handler(std::move(handler), std::move(params)),
+      asio::bind_cancellation_slot(signal->slot(), [self = shared_from_this(), id, signal](
+                                                       std::exception_ptr error, Json result) {
+        self->finish_request(id, error, std::move(result));
+      }));
 }
 
 void Peer::finish_request(const Json& id, std::exception_ptr error, Json result) {
@@ -211,8 +226,7 @@ void Peer::dispatch_response(const Json& message) {
   pending_.erase(it);
   if (const auto error = message.find("error"); error != message.end()) {
     const auto& e = *error;
-    call.error.emplace(e.is_object() ? e.value("code", code::kInternalError)
-                                     : code::kInternalError,
+    call.error.emplace(e.is_object() ? e.value("code", code::kInternalError) : code::kInternalError,
                        e.is_object() ? e.value("message", std::string("error")) : e.dump(),
                        e.is_object() ? e.value("data", Json()) : Json());
   } else {

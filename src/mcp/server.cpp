@@ -2,10 +2,10 @@
 
 #include <algorithm>
 
-#include <boost/asio/error.hpp>
-#include <boost/system/system_error.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/asio/error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/system/system_error.hpp>
 
 namespace asio = boost::asio;
 
@@ -31,9 +31,8 @@ McpServer::McpServer(asio::any_io_executor executor, ServerInfo info,
                      std::vector<ToolDefinition> tools, jsonrpc::Peer::SendLine send_line)
     : info_(std::move(info)), tools_(std::move(tools)) {
   peer_ = jsonrpc::Peer::create(std::move(executor), {.name = "mcp"}, std::move(send_line));
-  peer_->on_request("initialize", [this](Json params) -> asio::awaitable<Json> {
-    co_return initialize(params);
-  });
+  peer_->on_request("initialize",
+                    [this](Json params) -> asio::awaitable<Json> { co_return initialize(params); });
   peer_->on_request("ping", [](Json) -> asio::awaitable<Json> { co_return Json::object(); });
   peer_->on_request("tools/list",
                     [this](Json) -> asio::awaitable<Json> { co_return list_tools(); });
@@ -45,9 +44,8 @@ McpServer::McpServer(asio::any_io_executor executor, ServerInfo info,
                    "Method not found: server/discover (use initialize)");
     co_return Json();
   });
-  peer_->on_notification("notifications/initialized", [](const Json&) {
-    spdlog::debug("client initialized");
-  });
+  peer_->on_notification("notifications/initialized",
+                         [](const Json&) { spdlog::debug("client initialized"); });
   peer_->on_notification("notifications/cancelled", [this](const Json& params) {
     if (params.is_object() && params.contains("requestId")) {
       spdlog::debug("client cancelled request {}", params["requestId"].dump());
@@ -64,14 +62,13 @@ Json McpServer::initialize(const Json& params) {
                           ? requested
                           : std::string(std::end(kSupportedProtocolVersions)[-1]);
   if (params.is_object() && params.contains("clientInfo")) {
-    spdlog::info("client {} asked for protocol {}, using {}", jsonrpc::to_line(params["clientInfo"]),
-                 requested, protocol_version_);
+    spdlog::info("client {} asked for protocol {}, using {}",
+                 jsonrpc::to_line(params["clientInfo"]), requested, protocol_version_);
   }
   Json result = {
       {"protocolVersion", protocol_version_},
       {"capabilities", {{"tools", {{"listChanged", false}}}}},
-      {"serverInfo",
-       {{"name", info_.name}, {"title", info_.title}, {"version", info_.version}}},
+      {"serverInfo", {{"name", info_.name}, {"title", info_.title}, {"version", info_.version}}},
   };
   if (!info_.instructions.empty()) result["instructions"] = info_.instructions;
   return result;

@@ -48,7 +48,9 @@ const Json* ArgReader::find(std::string_view field) const {
   return &*it;
 }
 
-bool ArgReader::has(std::string_view field) const { return find(field) != nullptr; }
+bool ArgReader::has(std::string_view field) const {
+  return find(field) != nullptr;
+}
 
 std::optional<std::string> ArgReader::optional_string(std::string_view field) const {
   const auto* value = find(field);
@@ -79,7 +81,8 @@ std::optional<std::string> ArgReader::optional_enum(
 std::string ArgReader::required_enum(std::string_view field,
                                      std::initializer_list<std::string_view> allowed) const {
   auto value = optional_enum(field, allowed);
-  if (!value) throw_invalid_argument(path_of(field) + " is required (one of: " + join(allowed) + ")");
+  if (!value)
+    throw_invalid_argument(path_of(field) + " is required (one of: " + join(allowed) + ")");
   return *value;
 }
 

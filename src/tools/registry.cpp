@@ -13,7 +13,8 @@ namespace {
 /// the session layer is not part of this build (see the sessions issue).
 template <typename Decode>
 mcp::ToolDefinition unavailable_tool(Json descriptor, Decode decode) {
-  return {std::move(descriptor), [decode](Json arguments, mcp::ToolCallContext&) -> asio::awaitable<Json> {
+  return {std::move(descriptor),
+          [decode](Json arguments, mcp::ToolCallContext&) -> asio::awaitable<Json> {
             decode(arguments);
             throw mcp::ToolError("NOT_IMPLEMENTED",
                                  "this build of codex-mcp does not run Codex sessions yet");

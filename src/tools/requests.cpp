@@ -118,8 +118,8 @@ SessionRequest decode_session(const Json& arguments) {
   args.reject_unknown({"action", "sessionId", "includeSensitive", "statuses", "olderThanMs",
                        "dryRun", "includeDisk"});
   SessionRequest request;
-  request.action = args.required_enum(
-      "action", {"list", "get", "cancel", "interrupt", "fork", "clean", "clean_background_terminals"});
+  request.action = args.required_enum("action", {"list", "get", "cancel", "interrupt", "fork",
+                                                 "clean", "clean_background_terminals"});
   request.session_id = args.optional_string("sessionId");
   const bool needs_session = request.action != "list" && request.action != "clean";
   if (needs_session && (!request.session_id || request.session_id->empty())) {
@@ -142,10 +142,11 @@ SessionRequest decode_session(const Json& arguments) {
 CheckRequest decode_check(const Json& arguments) {
   const ArgReader args(arguments);
   args.reject_unknown({"action", "sessionId", "cursor", "maxEvents", "responseMode", "pollOptions",
-                       "requestId", "decision", "execpolicy_amendment",
-                       "network_policy_amendment", "denyMessage", "answers"});
+                       "requestId", "decision", "execpolicy_amendment", "network_policy_amendment",
+                       "denyMessage", "answers"});
   CheckRequest request;
-  request.action = args.required_enum("action", {"poll", "respond_permission", "respond_user_input"});
+  request.action =
+      args.required_enum("action", {"poll", "respond_permission", "respond_user_input"});
   request.session_id = required_session_id(args);
   request.cursor = args.optional_int("cursor", 0, INT64_C(1) << 53);
   request.max_events = args.optional_int("maxEvents", 0, 1000);

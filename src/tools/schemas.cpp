@@ -6,7 +6,9 @@ namespace codex_mcp::tools {
 // on purpose: clients put every byte of tools/list into the model's context.
 namespace {
 
-Json parse(const char* text) { return Json::parse(text); }
+Json parse(const char* text) {
+  return Json::parse(text);
+}
 
 }  // namespace
 

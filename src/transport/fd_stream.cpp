@@ -8,8 +8,8 @@
 
 #include <unistd.h>
 
-#include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/asio/post.hpp>
 
 #include "codex_mcp/transport/line_splitter.hpp"
 
@@ -110,9 +110,8 @@ void FdLineWriter::write_line(std::string line) {
 
 bool FdLineWriter::flush(std::chrono::milliseconds timeout) {
   std::unique_lock lock(state_->mutex);
-  return state_->drained.wait_for(lock, timeout, [&] {
-    return state_->broken || (state_->queue.empty() && !state_->writing);
-  });
+  return state_->drained.wait_for(
+      lock, timeout, [&] { return state_->broken || (state_->queue.empty() && !state_->writing); });
 }
 
 bool FdLineWriter::broken() const {

@@ -40,9 +40,8 @@ void LineSplitter::emit() {
   std::string line;
   line.swap(partial_);
   if (!line.empty() && line.back() == '\r') line.pop_back();
-  const bool blank = std::all_of(line.begin(), line.end(), [](char c) {
-    return c == ' ' || c == '\t' || c == '\r';
-  });
+  const bool blank = std::all_of(line.begin(), line.end(),
+                                 [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
   if (!blank) on_line_(std::move(line));
 }
 

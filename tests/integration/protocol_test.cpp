@@ -148,9 +148,10 @@ TEST(Protocol, ArgumentValidationIsAToolErrorNamingTheField) {
   const auto enum_text = bad_enum["result"]["content"][0]["text"].get<std::string>();
   EXPECT_NE(enum_text.find("action must be one of"), std::string::npos) << enum_text;
 
-  auto nested = server.call_tool(
-      "codex", {{"prompt", "p"}, {"approvalPolicy", "never"}, {"sandbox", "read-only"},
-                {"advanced", {{"approvalTimeoutMs", "soon"}}}});
+  auto nested = server.call_tool("codex", {{"prompt", "p"},
+                                           {"approvalPolicy", "never"},
+                                           {"sandbox", "read-only"},
+                                           {"advanced", {{"approvalTimeoutMs", "soon"}}}});
   const auto nested_text = nested["result"]["content"][0]["text"].get<std::string>();
   EXPECT_NE(nested_text.find("advanced.approvalTimeoutMs"), std::string::npos) << nested_text;
 }

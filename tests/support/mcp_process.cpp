@@ -162,7 +162,9 @@ std::optional<int> McpProcess::wait_exit(std::chrono::milliseconds timeout) {
   return std::nullopt;
 }
 
-void McpProcess::kill_now(int signal) { ::kill(pid_, signal); }
+void McpProcess::kill_now(int signal) {
+  ::kill(pid_, signal);
+}
 
 std::string McpProcess::stderr_text() const {
   std::ifstream in(stderr_path_);

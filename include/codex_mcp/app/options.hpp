@@ -15,8 +15,8 @@ struct Options {
   std::string codex_path;     ///< --codex-path / CODEX_MCP_PATH: a filesystem path
   std::string codex_command;  ///< --codex-command / CODEX_MCP_COMMAND: a name looked up on PATH
   std::string log_level = "info";
-  std::string log_file;              ///< also log here (stderr always gets logs)
-  std::string stdio_mode = "auto";   ///< --stdio-mode / CODEX_MCP_STDIO_MODE: auto|strict|off
+  std::string log_file;             ///< also log here (stderr always gets logs)
+  std::string stdio_mode = "auto";  ///< --stdio-mode / CODEX_MCP_STDIO_MODE: auto|strict|off
   std::size_t max_line_bytes = 16u << 20;
   std::chrono::milliseconds drain_timeout{30000};  ///< stdin EOF: wait for running turns
   std::vector<std::string> warnings;  ///< configuration problems worth reporting (not fatal)

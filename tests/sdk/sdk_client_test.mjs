@@ -1,0 +1,67 @@
+// A real MCP client against build/codex-mcp: the official TypeScript SDK (pinned in
+// scripts/deps) connects over stdio, lists the five tools, pings, and checks that a bad
+// tool call comes back as an isError result while the connection stays usable.
+// Usage: node sdk_client_test.mjs /abs/path/to/codex-mcp
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(path.join(here, "../../.deps/npm/package.json"));
+const { Client } = require("@modelcontextprotocol/sdk/client/index.js");
+const { StdioClientTransport } = require("@modelcontextprotocol/sdk/client/stdio.js");
+
+const binary = process.argv[2];
+assert.ok(binary, "usage: node sdk_client_test.mjs /path/to/codex-mcp");
+
+let passed = 0;
+let failed = 0;
+async function check(name, fn) {
+  try {
+    await fn();
+    passed++;
+    console.log(`ok - ${name}`);
+  } catch (error) {
+    failed++;
+    console.log(`not ok - ${name}\n  ${error.stack}`);
+  }
+}
+
+const transport = new StdioClientTransport({
+  command: binary,
+  args: [],
+  env: { ...process.env, CODEX_MCP_STATE_DIR: "/tmp/codex-mcp-sdk-test-state" },
+  stderr: "pipe",
+});
+const client = new Client({ name: "codex-mcp-sdk-test", version: "1.0.0" });
+await client.connect(transport);
+
+await check("negotiates a protocol version and names the server", async () => {
+  assert.equal(client.getServerVersion().name, "codex-mcp");
+  assert.ok(client.getServerCapabilities().tools);
+});
+
+await check("lists the five tools with object input schemas", async () => {
+  const { tools } = await client.listTools();
+  assert.deepEqual(tools.map((t) => t.name).sort(),
+                   ["codex", "codex_check", "codex_reply", "codex_session", "codex_setup"]);
+  for (const tool of tools) assert.equal(tool.inputSchema.type, "object");
+  const codex = tools.find((t) => t.name === "codex");
+  assert.deepEqual(codex.inputSchema.required, ["prompt", "approvalPolicy", "sandbox"]);
+});
+
+await check("answers ping", async () => {
+  assert.deepEqual(await client.ping(), {});
+});
+
+await check("a bad tool call is an isError result, not a broken connection", async () => {
+  const result = await client.callTool({ name: "codex_session", arguments: { action: "get" } });
+  assert.equal(result.isError, true);
+  assert.match(result.content[0].text, /^Error \[INVALID_ARGUMENT\]: sessionId is required/);
+  assert.deepEqual(await client.ping(), {});
+});
+
+await client.close();
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
