@@ -84,7 +84,7 @@ int run_server(const Options& options) {
         asio::detached);
   };
 
-  transport::start_fd_line_reader(
+  auto stdin_reader = transport::start_fd_line_reader(
       STDIN_FILENO, options.max_line_bytes, io.get_executor(),
       {.on_line =
            [&](std::string line) {
@@ -99,6 +99,7 @@ int run_server(const Options& options) {
 
   spdlog::info("codex-mcp {} serving MCP on stdio (state dir {})", kVersion, options.state_dir);
   io.run();
+  stdin_reader.stop();  // the reader thread must not post into a destroyed io_context
   out.flush(std::chrono::seconds(2));
   spdlog::info("bye");
   return 0;

@@ -15,19 +15,43 @@
 
 namespace codex_mcp::transport {
 
-void start_fd_line_reader(int fd, std::size_t max_line_bytes, boost::asio::any_io_executor executor,
-                          LineReaderHandlers handlers) {
-  auto shared = std::make_shared<LineReaderHandlers>(std::move(handlers));
-  std::thread([fd, max_line_bytes, executor, shared] {
+struct FdLineReaderHandle::State {
+  std::mutex mutex;
+  bool stopped = false;
+  LineReaderHandlers handlers;
+  boost::asio::any_io_executor executor;
+
+  /// Posts `fn` to the loop unless the owner has stopped listening (its io_context may
+  /// be gone). Holding the mutex while posting closes the race with stop().
+  template <typename Fn>
+  void post(Fn&& fn) {
+    std::lock_guard lock(mutex);
+    if (!stopped) boost::asio::post(executor, std::forward<Fn>(fn));
+  }
+};
+
+void FdLineReaderHandle::stop() {
+  if (!state_) return;
+  std::lock_guard lock(state_->mutex);
+  state_->stopped = true;
+}
+
+FdLineReaderHandle start_fd_line_reader(int fd, std::size_t max_line_bytes,
+                                        boost::asio::any_io_executor executor,
+                                        LineReaderHandlers handlers) {
+  auto state = std::make_shared<FdLineReaderHandle::State>();
+  state->handlers = std::move(handlers);
+  state->executor = std::move(executor);
+  std::thread([fd, max_line_bytes, state] {
     LineSplitter splitter(
         max_line_bytes,
         [&](std::string line) {
-          boost::asio::post(executor, [shared, line = std::move(line)]() mutable {
-            shared->on_line(std::move(line));
+          state->post([state, line = std::move(line)]() mutable {
+            state->handlers.on_line(std::move(line));
           });
         },
         [&](std::size_t size) {
-          boost::asio::post(executor, [shared, size] { shared->on_oversized(size); });
+          state->post([state, size] { state->handlers.on_oversized(size); });
         });
     std::string buffer(64 * 1024, '\0');
     for (;;) {
@@ -37,8 +61,9 @@ void start_fd_line_reader(int fd, std::size_t max_line_bytes, boost::asio::any_i
       splitter.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
     }
     splitter.finish();
-    boost::asio::post(executor, [shared] { shared->on_eof(); });
+    state->post([state] { state->handlers.on_eof(); });
   }).detach();
+  return FdLineReaderHandle(std::move(state));
 }
 
 struct FdLineWriter::State {

@@ -22,10 +22,27 @@ struct LineReaderHandlers {
   std::function<void()> on_eof;
 };
 
+/// Stops a reader from posting anything more to its executor. The reader thread may stay
+/// blocked in read() until the process exits; call stop() before the executor's
+/// io_context is destroyed.
+class FdLineReaderHandle {
+ public:
+  struct State;
+  explicit FdLineReaderHandle(std::shared_ptr<State> state) : state_(std::move(state)) {}
+  ~FdLineReaderHandle() { stop(); }
+  FdLineReaderHandle(const FdLineReaderHandle&) = delete;
+  FdLineReaderHandle& operator=(const FdLineReaderHandle&) = delete;
+  void stop();
+
+ private:
+  std::shared_ptr<State> state_;
+};
+
 /// Starts a detached reader thread on `fd`; handlers are posted to `executor`.
 /// The thread ends at EOF or on a read error (reported as EOF).
-void start_fd_line_reader(int fd, std::size_t max_line_bytes, boost::asio::any_io_executor executor,
-                          LineReaderHandlers handlers);
+[[nodiscard]] FdLineReaderHandle start_fd_line_reader(int fd, std::size_t max_line_bytes,
+                                                      boost::asio::any_io_executor executor,
+                                                      LineReaderHandlers handlers);
 
 /// Writes whole lines to `fd` from a dedicated thread, in order, one '\n' appended to each.
 /// Safe to call from any thread. After EPIPE or another write error, further lines are
