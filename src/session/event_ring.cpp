@@ -1,0 +1,94 @@
+#include "codex_mcp/session/event_ring.hpp"
+
+#include <algorithm>
+
+namespace codex_mcp::session {
+
+std::size_t EventRing::size_of(const Event& event) {
+  // An estimate is enough for a budget: the payload's text plus a fixed overhead.
+  std::size_t size = sizeof(Event) + event.type.size() + event.coalesce_key.size();
+  if (const auto delta = event.data.find("delta");
+      delta != event.data.end() && delta->is_string()) {
+    size += delta->get_ref<const std::string&>().size() + 64;
+  } else {
+    size += event.data.dump().size();
+  }
+  return size;
+}
+
+std::int64_t EventRing::append(Event event) {
+  if (!event.coalesce_key.empty() && !events_.empty()) {
+    Event& last = events_.back();
+    const auto* incoming = event.data.is_object() ? &event.data["delta"] : nullptr;
+    auto* merged =
+        last.data.is_object() && last.data.contains("delta") ? &last.data["delta"] : nullptr;
+    if (last.coalesce_key == event.coalesce_key && last.id >= read_upto_ && incoming && merged &&
+        incoming->is_string() && merged->is_string() &&
+        merged->get_ref<const std::string&>().size() < limits_.max_coalesced_bytes) {
+      const auto& text = incoming->get_ref<const std::string&>();
+      merged->get_ref<std::string&>() += text;
+      bytes_ += text.size();
+      last.data["coalesced"] = last.data.value("coalesced", 1) + 1;
+      evict_to_fit();
+      return last.id;
+    }
+  }
+  event.id = next_id_++;
+  bytes_ += size_of(event);
+  if (event.pinned) ++pinned_;
+  events_.push_back(std::move(event));
+  const auto id = events_.back().id;
+  evict_to_fit();
+  return id;
+}
+
+void EventRing::evict_at(std::deque<Event>::iterator it) {
+  bytes_ -= std::min(bytes_, size_of(*it));
+  if (it->pinned) --pinned_;
+  evicted_upto_ = std::max(evicted_upto_, it->id + 1);
+  events_.erase(it);
+}
+
+void EventRing::evict_to_fit() {
+  const auto over = [&] {
+    return events_.size() > limits_.max_events || bytes_ > limits_.max_bytes;
+  };
+  // Oldest unpinned first; the newest event always stays.
+  while (over() && events_.size() > 1) {
+    auto victim = std::find_if(events_.begin(), std::prev(events_.end()),
+                               [](const Event& e) { return !e.pinned; });
+    if (victim == std::prev(events_.end())) break;  // only pinned ones left to evict
+    evict_at(victim);
+  }
+  while ((pinned_ > limits_.max_pinned || over()) && events_.size() > 1) {
+    evict_at(events_.begin());  // everything left in front is pinned
+  }
+}
+
+PollSlice EventRing::read(std::int64_t cursor, std::size_t max_events) {
+  PollSlice slice;
+  cursor = std::max<std::int64_t>(cursor, 0);
+  if (cursor < evicted_upto_) slice.reset_to = evicted_upto_;
+  auto it = std::lower_bound(events_.begin(), events_.end(), cursor,
+                             [](const Event& e, std::int64_t id) { return e.id < id; });
+  slice.next_cursor = std::min(cursor, next_id_);
+  for (; it != events_.end() && slice.events.size() < max_events; ++it) {
+    slice.events.push_back(&*it);
+    slice.next_cursor = it->id + 1;
+  }
+  // Nothing more held past the cursor: skip over evicted gaps so the caller moves on.
+  if (it == events_.end())
+    slice.next_cursor =
+        std::max(slice.next_cursor, std::min(next_id_, std::max(cursor, evicted_upto_)));
+  read_upto_ = std::max(read_upto_, slice.next_cursor);
+  return slice;
+}
+
+const Event* EventRing::last_of_type(const std::string& type) const {
+  for (auto it = events_.rbegin(); it != events_.rend(); ++it) {
+    if (it->type == type) return &*it;
+  }
+  return nullptr;
+}
+
+}  // namespace codex_mcp::session
