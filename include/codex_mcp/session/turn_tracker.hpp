@@ -1,0 +1,60 @@
+// TurnTracker: turns the app-server's notification stream into session events and the
+// turn's outcome. Pure logic (no I/O, no clock), so every mapping rule is unit-tested.
+//
+// Rules worth knowing (observed on codex 0.169, see docs/app-server-protocol.md):
+// - the turn is over only at `turn/completed` (`thread/status/changed idle` comes first);
+// - `error` with willRetry:true is progress (a reconnect), not failure;
+// - the final text is the last agentMessage in turn/completed's items, else the last
+//   completed agentMessage seen, else the streamed deltas.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "codex_mcp/session/event_ring.hpp"
+
+namespace codex_mcp::session {
+
+struct TurnOutcome {
+  std::string turn_id;
+  std::string status;  ///< completed | interrupted | failed
+  std::string text;
+  std::optional<Json> structured_output;  ///< when an output schema was set and text parses
+  Json usage;                             ///< last tokenUsage seen (null if none)
+  Json error;                             ///< the turn's error (null unless failed)
+  std::int64_t duration_ms = 0;
+};
+
+class TurnTracker {
+ public:
+  /// A new turn begins (turn/start sent); `structured` when it has an outputSchema.
+  void begin_turn(bool structured);
+  /// Maps one notification to the event to record (nullopt: noise, not recorded).
+  std::optional<Event> on_notification(const std::string& method, const Json& params);
+  /// Set once turn/completed arrived; cleared by begin_turn.
+  const std::optional<TurnOutcome>& outcome() const { return outcome_; }
+  bool turn_running() const { return running_; }
+  const std::string& turn_id() const { return turn_id_; }
+  /// Coarse phase: starting, reasoning, acting, responding, finished.
+  const std::string& phase() const { return phase_; }
+  const std::string& last_method() const { return last_method_; }
+  const Json& token_usage() const { return token_usage_; }
+
+ private:
+  TurnOutcome finish(const Json& turn);
+
+  bool running_ = false;
+  bool structured_ = false;
+  std::string turn_id_;
+  std::string phase_ = "starting";
+  std::string last_method_;
+  std::string last_agent_text_;
+  std::string streamed_text_;
+  Json token_usage_;
+  std::optional<TurnOutcome> outcome_;
+};
+
+}  // namespace codex_mcp::session

@@ -1,0 +1,181 @@
+#include "codex_mcp/session/turn_tracker.hpp"
+
+#include <array>
+#include <string_view>
+
+namespace codex_mcp::session {
+
+namespace {
+
+// Streaming notifications: coalesced per item in the ring.
+constexpr std::array<std::string_view, 6> kDeltaMethods = {
+    "item/agentMessage/delta",         "item/reasoning/textDelta",
+    "item/reasoning/summaryTextDelta", "item/commandExecution/outputDelta",
+    "item/fileChange/outputDelta",     "item/plan/delta"};
+
+// Bookkeeping the caller never needs to see.
+constexpr std::array<std::string_view, 6> kNoise = {
+    "account/rateLimits/updated", "thread/readState/changed", "remoteControl/status/changed",
+    "serverRequest/resolved",     "thread/started",           "item/reasoning/summaryPartAdded"};
+
+template <std::size_t N>
+bool contains(const std::array<std::string_view, N>& list, const std::string& value) {
+  for (const auto item : list) {
+    if (item == value) return true;
+  }
+  return false;
+}
+
+std::string string_at(const Json& object, const char* key) {
+  if (!object.is_object()) return {};
+  const auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+/// The short, useful view of an item for a progress event.
+Json item_summary(const Json& item) {
+  Json out = Json::object();
+  if (!item.is_object()) return out;
+  out["itemId"] = item.value("id", Json());
+  out["itemType"] = item.value("type", Json());
+  for (const auto* key : {"status", "command", "exitCode", "aggregatedOutput", "text"}) {
+    if (item.contains(key)) out[key] = item[key];
+  }
+  if (item.contains("changes") && item["changes"].is_array()) {
+    Json changes = Json::array();
+    for (const auto& change : item["changes"]) {
+      changes.push_back(
+          {{"path", change.value("path", Json())}, {"kind", change.value("kind", Json())}});
+    }
+    out["changes"] = std::move(changes);
+  }
+  return out;
+}
+
+}  // namespace
+
+void TurnTracker::begin_turn(bool structured) {
+  running_ = true;
+  structured_ = structured;
+  turn_id_.clear();
+  phase_ = "starting";
+  last_agent_text_.clear();
+  streamed_text_.clear();
+  outcome_.reset();
+}
+
+std::optional<Event> TurnTracker::on_notification(const std::string& method, const Json& params) {
+  last_method_ = method;
+  if (contains(kNoise, method)) return std::nullopt;
+  Event event;
+  event.type = "progress";
+  event.data = {{"method", method}};
+
+  if (contains(kDeltaMethods, method)) {
+    const auto item_id = string_at(params, "itemId");
+    const auto delta = string_at(params, "delta");
+    if (method == "item/agentMessage/delta") {
+      phase_ = "responding";
+      streamed_text_ += delta;
+    } else if (method.rfind("item/reasoning/", 0) == 0) {
+      phase_ = "reasoning";
+    } else {
+      phase_ = "acting";
+    }
+    event.type = "output";
+    event.data["itemId"] = item_id;
+    event.data["delta"] = delta;
+    event.coalesce_key = method + "\n" + item_id;
+    return event;
+  }
+  if (method == "turn/started") {
+    turn_id_ = string_at(params.value("turn", Json::object()), "id");
+    running_ = true;
+    event.data["turnId"] = turn_id_;
+    return event;
+  }
+  if (method == "item/started" || method == "item/completed") {
+    const auto item = params.value("item", Json::object());
+    const auto type = string_at(item, "type");
+    if (type == "agentMessage" && method == "item/completed") {
+      last_agent_text_ = string_at(item, "text");
+      event.type = "output";
+    }
+    if (type == "commandExecution" || type == "fileChange" || type == "mcpToolCall" ||
+        type == "dynamicToolCall" || type == "webSearch") {
+      phase_ = "acting";
+    } else if (type == "reasoning") {
+      phase_ = "reasoning";
+    }
+    event.data.update(item_summary(item));
+    return event;
+  }
+  if (method == "thread/tokenUsage/updated") {
+    token_usage_ = params.value("tokenUsage", Json());
+    event.data["tokenUsage"] = token_usage_;
+    return event;
+  }
+  if (method == "error") {
+    const auto error = params.value("error", Json::object());
+    if (params.value("willRetry", false)) {
+      // Transient (codex reconnects): progress, under the name the contract documents.
+      event.data = {{"method", "codex-mcp/reconnect"},
+                    {"willRetry", true},
+                    {"message", string_at(error, "message")}};
+      return event;
+    }
+    event.type = "error";
+    event.pinned = true;
+    event.data["message"] = string_at(error, "message");
+    event.data["error"] = error;
+    return event;
+  }
+  if (method == "turn/completed") {
+    outcome_ = finish(params.value("turn", Json::object()));
+    running_ = false;
+    phase_ = "finished";
+    event.type = outcome_->status == "failed" ? "error" : "result";
+    event.pinned = true;
+    event.data["turnId"] = outcome_->turn_id;
+    event.data["status"] = outcome_->status;
+    event.data["text"] = outcome_->text;
+    if (!outcome_->error.is_null()) event.data["error"] = outcome_->error;
+    return event;
+  }
+  // Everything else (plan and diff updates, warnings, status changes, reroutes…) is
+  // progress, kept with its params for `full` mode.
+  if (params.is_object()) {
+    for (const auto& [key, value] : params.items()) {
+      if (key != "threadId" && key != "emittedAtMs") event.data[key] = value;
+    }
+  }
+  return event;
+}
+
+TurnOutcome TurnTracker::finish(const Json& turn) {
+  TurnOutcome outcome;
+  outcome.turn_id = string_at(turn, "id");
+  if (outcome.turn_id.empty()) outcome.turn_id = turn_id_;
+  outcome.status = string_at(turn, "status");
+  if (outcome.status.empty()) outcome.status = "completed";
+  outcome.error = turn.value("error", Json());
+  outcome.duration_ms = turn.value("durationMs", std::int64_t{0});
+  outcome.usage = token_usage_;
+  if (const auto items = turn.find("items"); items != turn.end() && items->is_array()) {
+    for (auto it = items->rbegin(); it != items->rend(); ++it) {
+      if (string_at(*it, "type") == "agentMessage") {
+        outcome.text = string_at(*it, "text");
+        break;
+      }
+    }
+  }
+  if (outcome.text.empty()) outcome.text = last_agent_text_;
+  if (outcome.text.empty()) outcome.text = streamed_text_;
+  if (structured_ && outcome.status == "completed") {
+    auto parsed = Json::parse(outcome.text, nullptr, false);
+    if (!parsed.is_discarded()) outcome.structured_output = std::move(parsed);
+  }
+  return outcome;
+}
+
+}  // namespace codex_mcp::session
