@@ -28,6 +28,7 @@
 #include <boost/process/v2/stdio.hpp>
 
 #include "codex_mcp/transport/line_splitter.hpp"
+#include "process/spawn_env.hpp"
 
 namespace codex_mcp::process {
 
@@ -121,7 +122,12 @@ asio::awaitable<void> read_stdout(std::shared_ptr<State> s) {
   transport::LineSplitter splitter(
       s->options.max_line_bytes,
       [&](std::string line) {
-        if (!s->owner_gone && s->handlers.on_line) s->handlers.on_line(std::move(line));
+        if (s->owner_gone || !s->handlers.on_line) return;
+        try {
+          s->handlers.on_line(std::move(line));
+        } catch (const std::exception& e) {  // never let a handler stop the reader
+          spdlog::error("[{}] stdout line handler failed: {}", s->options.log_prefix, e.what());
+        }
       },
       [&](std::size_t size) {
         if (!s->owner_gone && s->handlers.on_oversized) s->handlers.on_oversized(size);
@@ -230,6 +236,8 @@ void signal_group(const State& s, int signal) {
 }
 
 asio::awaitable<void> terminate(std::shared_ptr<State> s, std::chrono::milliseconds grace) {
+  // Already gone: its pid may be reused by now, so never signal the group again.
+  if (s->finished) co_return;
   // GCC 12: keep co_await out of conditions; its frames mishandle them.
   bool done = co_await wait_finished(s, grace);
   if (!done) {
@@ -248,56 +256,10 @@ asio::awaitable<void> terminate(std::shared_ptr<State> s, std::chrono::milliseco
       signal_group(*s, SIGKILL);
     }
   }
-  // Stragglers left in the group (e.g. a native binary under a launcher) go too.
+  // Stragglers left in the group (e.g. a native binary under a launcher) go too. The
+  // leader was reaped just now, so the group id is still ours (Linux does not reuse a pid
+  // while a group of that id exists).
   signal_group(*s, SIGKILL);
-}
-
-struct EnvBlock {
-  std::vector<std::string> entries;
-  std::vector<const char*> pointers;
-  std::string path;  // the PATH the child will see
-};
-
-EnvBlock build_env(const SpawnOptions& options) {
-  EnvBlock block;
-  const auto dropped = [&](std::string_view key) {
-    return options.env.contains(std::string(key)) ||
-           std::find(options.unset_env.begin(), options.unset_env.end(), key) !=
-               options.unset_env.end();
-  };
-  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
-    const std::string_view kv(*entry);
-    const auto key = kv.substr(0, kv.find('='));
-    if (dropped(key)) continue;
-    if (key == "PATH") block.path = std::string(kv.substr(key.size() + 1));
-    block.entries.emplace_back(kv);
-  }
-  for (const auto& [key, value] : options.env) {
-    if (key == "PATH") block.path = value;
-    block.entries.push_back(key + "=" + value);
-  }
-  for (const auto& entry : block.entries) block.pointers.push_back(entry.c_str());
-  block.pointers.push_back(nullptr);
-  return block;
-}
-
-std::string resolve_executable(const std::string& name, const std::string& path) {
-  if (name.empty()) throw SpawnError("cannot start a child process: no executable given");
-  if (name.find('/') != std::string::npos) return name;
-  std::size_t begin = 0;
-  while (begin <= path.size()) {
-    auto end = path.find(':', begin);
-    if (end == std::string::npos) end = path.size();
-    const std::string dir = end > begin ? path.substr(begin, end - begin) : ".";
-    const std::string candidate = dir + "/" + name;
-    struct stat info {};
-    if (::stat(candidate.c_str(), &info) == 0 && S_ISREG(info.st_mode) &&
-        ::access(candidate.c_str(), X_OK) == 0) {
-      return candidate;
-    }
-    begin = end + 1;
-  }
-  throw SpawnError("cannot start '" + name + "': not found on PATH");
 }
 
 /// Launcher initializer: our environment block, and a process group of the child's own.
