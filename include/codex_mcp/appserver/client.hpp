@@ -1,0 +1,118 @@
+// AppServerClient: one `codex app-server` child and the JSON-RPC peer that talks to it.
+//
+// Owns the ChildProcess and the jsonrpc::Peer on its pipes; does the initialize handshake
+// and offers typed calls (thread/start, turn/start, ...). Forwards notifications and
+// server→client requests to its owner (answering every request, with the owner's
+// RpcError when it throws one), and reports the child's exit, which also fails every
+// pending call at once. Malformed lines from the child are counted and logged, never
+// fatal. Threading: every member is used only on the executor given to create();
+// handlers run there too.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include "codex_mcp/jsonrpc/errors.hpp"
+
+namespace codex_mcp::jsonrpc {
+class Peer;
+}
+namespace codex_mcp::process {
+class ChildProcess;
+}
+
+namespace codex_mcp::appserver {
+
+using Json = jsonrpc::Json;
+
+/// How to run codex: `<executable> <args...> app-server ...`.
+struct CodexCommand {
+  std::string executable = "codex";
+  std::vector<std::string> args;  ///< before "app-server", e.g. a script for `node`
+};
+
+struct AppServerSettings {
+  Json config_overrides = Json::object();  ///< key → value, each passed as `-c key=<TOML>`
+  std::string profile;                     ///< `-p profile` when not empty
+  std::map<std::string, std::string> env;  ///< extra environment for the child
+  std::vector<std::string> unset_env;      ///< variables removed from the child's environment
+  std::string cwd;                         ///< the child's working directory; empty: ours
+  std::string name = "app-server";         ///< for logs
+  std::chrono::milliseconds initialize_timeout{30000};
+  std::chrono::milliseconds request_timeout{120000};  ///< default for the typed calls
+  std::size_t max_line_bytes = 64 * 1024 * 1024;
+};
+
+struct AppServerHandlers {
+  std::function<void(const std::string& method, const Json& params)> on_notification;
+  /// Answers a server→client request; throw jsonrpc::RpcError to answer with an error.
+  /// Unset: every request is answered with -32601.
+  std::function<boost::asio::awaitable<Json>(std::string method, Json params)> on_server_request;
+  /// The child exited (exit code or 128 + signal) and its pipes are closed.
+  std::function<void(int exit_code, const std::string& stderr_tail)> on_exit;
+};
+
+/// The argv after the executable: `<args...> app-server [-c k=v]... [-p profile]`.
+std::vector<std::string> app_server_args(const CodexCommand& command,
+                                         const AppServerSettings& settings);
+
+class AppServerClient : public std::enable_shared_from_this<AppServerClient> {
+ public:
+  static std::shared_ptr<AppServerClient> create(boost::asio::any_io_executor executor,
+                                                 AppServerHandlers handlers);
+  ~AppServerClient();
+  AppServerClient(const AppServerClient&) = delete;
+  AppServerClient& operator=(const AppServerClient&) = delete;
+
+  /// Spawns the child and does the initialize handshake; returns the initialize result.
+  /// Throws process::SpawnError, or std::runtime_error when the handshake fails (the
+  /// child exited, answered with an error, or timed out). After a failure the child may
+  /// still run: call shutdown().
+  boost::asio::awaitable<Json> start(CodexCommand command, AppServerSettings settings);
+
+  /// Any request; throws jsonrpc::RpcError (the server's error, a timeout, or closed).
+  boost::asio::awaitable<Json> call(std::string method, Json params,
+                                    std::chrono::milliseconds timeout);
+  boost::asio::awaitable<Json> thread_start(Json params);
+  boost::asio::awaitable<Json> thread_resume(Json params);
+  boost::asio::awaitable<Json> thread_fork(Json params);
+  boost::asio::awaitable<Json> turn_start(Json params);
+  boost::asio::awaitable<Json> turn_interrupt(std::string thread_id, std::string turn_id);
+  void notify(const std::string& method, Json params);
+
+  /// Stops the child (stdin EOF, then SIGTERM, then SIGKILL to its group, `grace` apart)
+  /// and fails pending calls. Safe to call more than once, or before start().
+  boost::asio::awaitable<void> shutdown(std::chrono::milliseconds grace);
+
+  int pid() const;       ///< -1 before start
+  bool running() const;  ///< started and not yet exited
+  std::string stderr_tail() const;
+  std::size_t garbage_lines() const { return garbage_lines_; }
+  int exit_code() const { return exit_code_; }  ///< -1 until the child exited
+
+ private:
+  AppServerClient(boost::asio::any_io_executor executor, AppServerHandlers handlers);
+  void handle_exit(int exit_code);
+
+  boost::asio::any_io_executor executor_;
+  AppServerHandlers handlers_;
+  AppServerSettings settings_;
+  std::shared_ptr<process::ChildProcess> child_;
+  std::shared_ptr<jsonrpc::Peer> peer_;
+  std::size_t garbage_lines_ = 0;
+  bool exited_ = false;
+  int exit_code_ = -1;
+
+  static boost::asio::awaitable<Json> forward_server_request(std::weak_ptr<AppServerClient> weak,
+                                                             std::string method, Json params);
+};
+
+}  // namespace codex_mcp::appserver
