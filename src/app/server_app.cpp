@@ -13,6 +13,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "codex_mcp/mcp/server.hpp"
+#include "codex_mcp/session/session_manager.hpp"
 #include "codex_mcp/tools/registry.hpp"
 #include "codex_mcp/transport/fd_stream.hpp"
 #include "codex_mcp/version.hpp"
@@ -53,16 +54,18 @@ int run_server(const Options& options) {
 
   asio::io_context io{1};
   transport::FdLineWriter out(STDOUT_FILENO);
+  session::SessionManager sessions(io.get_executor(), options);
   mcp::McpServer server(io.get_executor(),
                         {.name = "codex-mcp",
                          .title = "Codex MCP",
                          .version = kVersion,
                          .instructions = kInstructions},
-                        tools::make_tools(),
+                        tools::make_tools(sessions),
                         [&out](std::string line) { out.write_line(std::move(line)); });
 
   // One shutdown path for every trigger. stdin EOF is graceful (answer what is in flight,
-  // up to the drain timeout); a signal is prompt.
+  // let running turns finish, up to the drain timeout); a signal is prompt. Both stop
+  // every child before exiting.
   bool stopping = false;
   auto shutdown = [&](bool graceful, const std::string& why) {
     if (stopping) return;
@@ -74,11 +77,13 @@ int run_server(const Options& options) {
           asio::steady_timer tick(io);
           const auto deadline = std::chrono::steady_clock::now() + options.drain_timeout;
           if (graceful) {
+            co_await sessions.drain(deadline);
             while (server.requests_in_flight() > 0 && std::chrono::steady_clock::now() < deadline) {
               tick.expires_after(std::chrono::milliseconds(20));
               co_await tick.async_wait(asio::use_awaitable);
             }
           }
+          co_await sessions.shutdown();
           io.stop();
         },
         asio::detached);
@@ -97,6 +102,7 @@ int run_server(const Options& options) {
     if (!ec) shutdown(false, signal == SIGTERM ? "SIGTERM" : "SIGINT");
   });
 
+  sessions.start();
   spdlog::info("codex-mcp {} serving MCP on stdio (state dir {})", kVersion, options.state_dir);
   io.run();
   stdin_reader.stop();  // the reader thread must not post into a destroyed io_context

@@ -38,7 +38,8 @@ std::string toml_string(const std::string& text) {
         const auto byte = static_cast<unsigned char>(c);
         if (byte < 0x20 || byte == 0x7f) {
           char escaped[8];
-          std::snprintf(escaped, sizeof escaped, "\\u%04X", static_cast<unsigned>(byte));
+          std::snprintf(escaped, sizeof escaped, "\\u%04X",
+                        static_cast<unsigned>(byte));  // allowed-stdout: formats into a buffer
           out += escaped;
         } else {
           out += c;  // UTF-8 passes through unchanged

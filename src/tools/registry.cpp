@@ -1,7 +1,7 @@
 #include "codex_mcp/tools/registry.hpp"
 
-#include "codex_mcp/tools/requests.hpp"
 #include "codex_mcp/tools/schemas.hpp"
+#include "codex_mcp/tools/session_tools.hpp"
 
 namespace asio = boost::asio;
 
@@ -9,28 +9,24 @@ namespace codex_mcp::tools {
 
 namespace {
 
-/// Validates the arguments, then reports honestly that this build cannot run the tool yet:
-/// the session layer is not part of this build (see the sessions issue).
-template <typename Decode>
-mcp::ToolDefinition unavailable_tool(Json descriptor, Decode decode) {
+using Handler = asio::awaitable<Json> (*)(session::SessionManager&, Json, mcp::ToolCallContext&);
+
+mcp::ToolDefinition bind(Json descriptor, session::SessionManager& sessions, Handler handler) {
   return {std::move(descriptor),
-          [decode](Json arguments, mcp::ToolCallContext&) -> asio::awaitable<Json> {
-            decode(arguments);
-            throw mcp::ToolError("NOT_IMPLEMENTED",
-                                 "this build of codex-mcp does not run Codex sessions yet");
-            co_return Json();
+          [&sessions, handler](Json arguments, mcp::ToolCallContext& context) {
+            return handler(sessions, std::move(arguments), context);
           }};
 }
 
 }  // namespace
 
-std::vector<mcp::ToolDefinition> make_tools() {
+std::vector<mcp::ToolDefinition> make_tools(session::SessionManager& sessions) {
   std::vector<mcp::ToolDefinition> tools;
-  tools.push_back(unavailable_tool(codex_setup_descriptor(), decode_setup));
-  tools.push_back(unavailable_tool(codex_descriptor(), decode_start));
-  tools.push_back(unavailable_tool(codex_reply_descriptor(), decode_reply));
-  tools.push_back(unavailable_tool(codex_session_descriptor(), decode_session));
-  tools.push_back(unavailable_tool(codex_check_descriptor(), decode_check));
+  tools.push_back(bind(codex_setup_descriptor(), sessions, setup_report));
+  tools.push_back(bind(codex_descriptor(), sessions, start_session));
+  tools.push_back(bind(codex_reply_descriptor(), sessions, reply_session));
+  tools.push_back(bind(codex_session_descriptor(), sessions, manage_sessions));
+  tools.push_back(bind(codex_check_descriptor(), sessions, check_session));
   return tools;
 }
 

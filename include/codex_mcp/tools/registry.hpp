@@ -5,8 +5,12 @@
 
 #include "codex_mcp/mcp/tool.hpp"
 
+namespace codex_mcp::session {
+class SessionManager;
+}
+
 namespace codex_mcp::tools {
 
-std::vector<mcp::ToolDefinition> make_tools();
+std::vector<mcp::ToolDefinition> make_tools(session::SessionManager& sessions);
 
 }  // namespace codex_mcp::tools

@@ -1,0 +1,25 @@
+// The session-driving tools: codex (start), codex_reply, codex_session, codex_check.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+
+#include "codex_mcp/mcp/tool.hpp"
+#include "codex_mcp/session/session_manager.hpp"
+
+namespace codex_mcp::tools {
+
+using Json = nlohmann::json;
+
+boost::asio::awaitable<Json> start_session(session::SessionManager& manager, Json arguments,
+                                           mcp::ToolCallContext& context);
+boost::asio::awaitable<Json> reply_session(session::SessionManager& manager, Json arguments,
+                                           mcp::ToolCallContext& context);
+boost::asio::awaitable<Json> manage_sessions(session::SessionManager& manager, Json arguments,
+                                             mcp::ToolCallContext& context);
+boost::asio::awaitable<Json> check_session(session::SessionManager& manager, Json arguments,
+                                           mcp::ToolCallContext& context);
+/// codex_setup: the readiness report.
+boost::asio::awaitable<Json> setup_report(session::SessionManager& manager, Json arguments,
+                                          mcp::ToolCallContext& context);
+
+}  // namespace codex_mcp::tools

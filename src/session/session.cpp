@@ -1,0 +1,467 @@
+#include "codex_mcp/session/session.hpp"
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "codex_mcp/mcp/tool.hpp"
+#include "codex_mcp/version.hpp"
+
+namespace asio = boost::asio;
+
+namespace codex_mcp::session {
+
+using mcp::ToolError;
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string to_string(Status status) {
+  switch (status) {
+    case Status::starting:
+      return "starting";
+    case Status::running:
+      return "running";
+    case Status::waiting_approval:
+      return "waiting_approval";
+    case Status::idle:
+      return "idle";
+    case Status::error:
+      return "error";
+    case Status::cancelled:
+      return "cancelled";
+  }
+  return "unknown";
+}
+
+namespace {
+
+constexpr auto kShutdownGrace = std::chrono::milliseconds(2000);
+
+// Codex's own names for our sandbox values on turn/start (sandboxPolicy takes objects).
+Json sandbox_policy(const std::string& sandbox) {
+  if (sandbox == "read-only") return {{"type", "readOnly"}};
+  if (sandbox == "workspace-write") return {{"type", "workspaceWrite"}};
+  return {{"type", "dangerFullAccess"}};
+}
+
+Json user_input(const std::string& prompt, const std::vector<std::string>& images) {
+  Json input =
+      Json::array({{{"type", "text"}, {"text", prompt}, {"text_elements", Json::array()}}});
+  for (const auto& image : images) input.push_back({{"type", "localImage"}, {"path", image}});
+  return input;
+}
+
+}  // namespace
+
+Session::Session(asio::any_io_executor executor, std::string id, Launch launch)
+    : executor_(std::move(executor)), id_(std::move(id)), launch_(std::move(launch)) {
+  created_ms_ = updated_ms_ = now_ms();
+}
+
+Session::~Session() = default;
+
+void Session::set_status(Status status) {
+  status_ = status;
+  updated_ms_ = now_ms();
+}
+
+void Session::refresh_status() {
+  if (status_ == Status::running && !pending_.empty()) set_status(Status::waiting_approval);
+  if (status_ == Status::waiting_approval && pending_.empty()) set_status(Status::running);
+}
+
+void Session::record(Event event) {
+  event.time_ms = now_ms();
+  ring_.append(std::move(event));
+  updated_ms_ = now_ms();
+  for (auto* waiter : waiters_) waiter->cancel();  // wake long-polls and waitForResult
+}
+
+void Session::fail(const std::string& message, Json detail) {
+  last_error_ = message;
+  Event event{.type = "error", .data = {{"message", message}}, .pinned = true};
+  if (!detail.is_null()) event.data["detail"] = std::move(detail);
+  resolve_pending("decline", message);
+  if (status_ != Status::cancelled) set_status(Status::error);
+  record(std::move(event));
+}
+
+asio::awaitable<void> Session::wait_for_change(std::chrono::steady_clock::time_point deadline) {
+  asio::steady_timer timer(executor_, deadline);
+  waiters_.push_back(&timer);
+  const auto self = shared_from_this();
+  boost::system::error_code ec;
+  co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  waiters_.remove(&timer);
+  if (ec && ec != asio::error::operation_aborted) throw boost::system::system_error(ec);
+  // A cancellation of the caller's own request surfaces here too: let it propagate.
+  const auto state = co_await asio::this_coro::cancellation_state;
+  if (state.cancelled() != asio::cancellation_type::none) {
+    throw boost::system::system_error(asio::error::operation_aborted);
+  }
+}
+
+asio::awaitable<void> Session::spawn(const Json& config_overrides, const std::string& profile) {
+  std::weak_ptr<Session> weak = weak_from_this();
+  appserver::AppServerHandlers handlers;
+  handlers.on_notification = [weak](const std::string& method, const Json& params) {
+    if (auto self = weak.lock()) self->on_notification(method, params);
+  };
+  handlers.on_server_request = [weak](std::string method, Json params) -> asio::awaitable<Json> {
+    auto self = weak.lock();
+    if (!self) throw jsonrpc::RpcError(-32000, "session is gone");
+    co_return co_await self->on_server_request(std::move(method), std::move(params));
+  };
+  handlers.on_exit = [weak](int code, const std::string& tail) {
+    if (auto self = weak.lock()) self->on_exit(code, tail);
+  };
+  client_ = appserver::AppServerClient::create(executor_, std::move(handlers));
+  appserver::AppServerSettings settings;
+  settings.config_overrides = config_overrides;
+  settings.profile = profile;
+  settings.env = launch_.env;
+  settings.unset_env = launch_.unset_env;
+  settings.cwd = cwd_;
+  settings.name = "app-server " + id_;
+  co_await client_->start(launch_.command, settings);
+}
+
+asio::awaitable<void> Session::start(tools::StartRequest request) {
+  cwd_ = request.turn.cwd.value_or("");
+  model_ = request.turn.model.value_or("");
+  profile_ = request.profile.value_or("");
+  approval_policy_ = request.turn.approval_policy.value_or("");
+  sandbox_ = request.turn.sandbox.value_or("");
+  config_overrides_ = request.config_overrides;
+  approval_timeout_ms_ = request.approval_timeout_ms;
+  try {
+    co_await spawn(config_overrides_, profile_);
+    Json params = {{"approvalPolicy", approval_policy_}, {"sandbox", sandbox_}};
+    if (!cwd_.empty()) params["cwd"] = cwd_;
+    if (!model_.empty()) params["model"] = model_;
+    if (request.base_instructions) params["baseInstructions"] = *request.base_instructions;
+    if (request.developer_instructions) {
+      params["developerInstructions"] = *request.developer_instructions;
+    }
+    if (request.turn.personality) params["personality"] = *request.turn.personality;
+    if (request.ephemeral) params["ephemeral"] = true;
+    const auto started = co_await client_->thread_start(params);
+    thread_id_ = started.value("thread", Json::object()).value("id", std::string());
+    if (cwd_.empty()) cwd_ = started.value("cwd", std::string());
+    record({.type = "progress", .data = {{"method", "thread/started"}, {"threadId", thread_id_}}});
+    co_await begin_turn(request.prompt, request.turn, request.images);
+  } catch (const ToolError&) {
+    throw;
+  } catch (const std::exception& e) {
+    fail(std::string("could not start codex: ") + e.what());
+    throw ToolError("INTERNAL", last_error_);
+  }
+}
+
+asio::awaitable<void> Session::start_fork(const Session& source) {
+  cwd_ = source.cwd_;
+  model_ = source.model_;
+  profile_ = source.profile_;
+  approval_policy_ = source.approval_policy_;
+  sandbox_ = source.sandbox_;
+  config_overrides_ = source.config_overrides_;
+  approval_timeout_ms_ = source.approval_timeout_ms_;
+  forked_from_ = source.id_;
+  try {
+    co_await spawn(config_overrides_, profile_);
+    // The fork runs in its own app-server: the source thread is loaded from the shared
+    // rollout storage (CODEX_HOME), then forked with its whole history.
+    Json params = {{"threadId", source.thread_id_}};
+    const auto forked = co_await client_->thread_fork(params);
+    thread_id_ = forked.value("thread", Json::object()).value("id", std::string());
+    set_status(Status::idle);
+    record({.type = "progress",
+            .data = {{"method", "thread/forked"},
+                     {"threadId", thread_id_},
+                     {"forkedFromSessionId", source.id_}}});
+  } catch (const std::exception& e) {
+    fail(std::string("could not fork: ") + e.what());
+    throw ToolError("INTERNAL", last_error_);
+  }
+}
+
+asio::awaitable<void> Session::begin_turn(const std::string& prompt,
+                                          const tools::TurnSettings& turn,
+                                          const std::vector<std::string>& images) {
+  Json params = {{"threadId", thread_id_}, {"input", user_input(prompt, images)}};
+  params["effort"] = turn.effort.value_or("low");
+  if (turn.summary) params["summary"] = *turn.summary;
+  if (turn.model) params["model"] = model_ = *turn.model;
+  if (turn.approval_policy) params["approvalPolicy"] = approval_policy_ = *turn.approval_policy;
+  if (turn.sandbox) {
+    sandbox_ = *turn.sandbox;
+    params["sandboxPolicy"] = sandbox_policy(sandbox_);
+  }
+  if (turn.cwd) params["cwd"] = cwd_ = *turn.cwd;
+  if (turn.personality) params["personality"] = *turn.personality;
+  output_schema_ = turn.output_schema;
+  if (output_schema_) params["outputSchema"] = *output_schema_;
+  tracker_.begin_turn(output_schema_.has_value());
+  set_status(Status::running);
+  try {
+    co_await client_->turn_start(params);
+  } catch (const jsonrpc::RpcError& e) {
+    // The app-server refused the turn (e.g. an effort the model does not take).
+    if (status_ == Status::running) {
+      set_status(Status::idle);
+      record({.type = "error", .data = {{"message", e.what()}}, .pinned = true});
+    }
+    throw ToolError("INVALID_ARGUMENT", std::string("codex refused the turn: ") + e.what());
+  }
+}
+
+asio::awaitable<void> Session::reply(tools::ReplyRequest request) {
+  if (status_ == Status::cancelled || !client_ || !client_->running()) {
+    throw ToolError("SESSION_NOT_RUNNING", "session " + id_ + " is " + to_string(status_) +
+                                               "; its codex process has ended");
+  }
+  if (turn_running()) {
+    throw ToolError("SESSION_BUSY", "session " + id_ +
+                                        " is still working on a turn; poll with codex_check, "
+                                        "or interrupt it with codex_session");
+  }
+  co_await begin_turn(request.prompt, request.turn, {});
+}
+
+asio::awaitable<void> Session::interrupt() {
+  if (!turn_running() || !client_) {
+    throw ToolError("SESSION_NOT_RUNNING", "session " + id_ + " has no turn in progress (status " +
+                                               to_string(status_) + ")");
+  }
+  resolve_pending("decline", "interrupted");
+  const auto thread = thread_id_;
+  const auto turn = tracker_.turn_id();
+  co_await client_->turn_interrupt(thread, turn);
+}
+
+asio::awaitable<void> Session::clean_background_terminals() {
+  if (!client_ || !client_->running()) {
+    throw ToolError("SESSION_NOT_RUNNING", "session " + id_ + " has no running codex process");
+  }
+  const std::string method = "thread/backgroundTerminals/clean";
+  const Json params = {{"threadId", thread_id_}};
+  co_await client_->call(method, params, std::chrono::seconds(30));
+}
+
+asio::awaitable<void> Session::cancel(const std::string& reason) {
+  if (cancelled_) co_return;
+  cancelled_ = true;
+  resolve_pending("cancel", reason);
+  set_status(Status::cancelled);
+  record({.type = "progress", .data = {{"method", "codex-mcp/cancelled"}, {"reason", reason}}});
+  if (client_) {
+    const auto client = client_;  // keep it alive across the shutdown
+    co_await client->shutdown(kShutdownGrace);
+  }
+}
+
+void Session::on_notification(const std::string& method, const Json& params) {
+  auto event = tracker_.on_notification(method, params);
+  if (tracker_.outcome() && !tracker_.turn_running() && turn_running()) {
+    last_outcome_ = tracker_.outcome();
+    last_completed_ms_ = now_ms();
+    resolve_pending("decline", "turn ended");
+    set_status(last_outcome_->status == "failed" ? Status::error : Status::idle);
+    if (last_outcome_->status == "failed") {
+      last_error_ = last_outcome_->error.value("message", std::string("turn failed"));
+    }
+  }
+  if (event) record(std::move(*event));
+}
+
+asio::awaitable<Json> Session::on_server_request(std::string method, Json params) {
+  auto action = caller_action(method, params);
+  if (!action) co_return automatic_answer(method, params, now_ms());
+  const auto self = shared_from_this();  // keep the session alive while the request waits
+  const auto request_id = "req_" + std::to_string(++next_request_);
+  auto& pending = pending_[request_id];
+  pending.request_id = request_id;
+  pending.kind = action->kind;
+  pending.details = action->details;
+  pending.created_ms = now_ms();
+  pending.expires_ms = pending.created_ms + approval_timeout_ms_;
+  pending.wake = std::make_shared<asio::steady_timer>(
+      executor_, std::chrono::milliseconds(approval_timeout_ms_));
+  auto wake = pending.wake;
+  refresh_status();
+  Json data = {{"requestId", request_id}, {"kind", to_string(action->kind)}, {"method", method}};
+  data.update(action->details);
+  record({.type = "approval_request", .data = data, .pinned = true});
+
+  boost::system::error_code ec;
+  co_await wake->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  auto it = pending_.find(request_id);
+  Json answer = decline_answer(action->kind);
+  std::string how = "timeout";
+  if (it != pending_.end()) {
+    if (it->second.answer) {
+      answer = *it->second.answer;
+      how = "answered";
+    }
+    pending_.erase(it);
+  }
+  refresh_status();
+  if (how == "timeout") {
+    record({.type = "approval_result",
+            .data = {{"requestId", request_id},
+                     {"decision", "decline"},
+                     {"reason", "no answer within approvalTimeoutMs (" +
+                                    std::to_string(approval_timeout_ms_) + " ms)"}},
+            .pinned = true});
+  }
+  co_return answer;
+}
+
+void Session::resolve_pending(const std::string& decision, const std::string& why) {
+  for (auto& [request_id, pending] : pending_) {
+    if (pending.answer) continue;
+    pending.answer = pending.kind == ActionKind::user_input ? decline_answer(pending.kind)
+                                                            : Json{{"decision", decision}};
+    record({.type = "approval_result",
+            .data = {{"requestId", request_id}, {"decision", decision}, {"reason", why}},
+            .pinned = true});
+    pending.wake->cancel();
+  }
+}
+
+void Session::respond_permission(const tools::CheckRequest& request) {
+  auto it = pending_.find(*request.request_id);
+  if (it == pending_.end() || it->second.answer) {
+    throw ToolError("REQUEST_NOT_FOUND", "no pending request " + *request.request_id +
+                                             " in session " + id_ +
+                                             " (already answered, timed "
+                                             "out, or never asked)");
+  }
+  auto& pending = it->second;
+  pending.answer = permission_answer(pending.kind, *request.decision, request.execpolicy_amendment,
+                                     request.network_policy_amendment);
+  Json data = {{"requestId", pending.request_id}, {"decision", *request.decision}};
+  if (request.deny_message) data["denyMessage"] = *request.deny_message;
+  record({.type = "approval_result", .data = data, .pinned = true});
+  pending.wake->cancel();
+}
+
+void Session::respond_user_input(const tools::CheckRequest& request) {
+  auto it = pending_.find(*request.request_id);
+  if (it == pending_.end() || it->second.answer) {
+    throw ToolError("REQUEST_NOT_FOUND",
+                    "no pending request " + *request.request_id + " in session " + id_);
+  }
+  auto& pending = it->second;
+  if (pending.kind != ActionKind::user_input) {
+    throw ToolError("INVALID_ARGUMENT", "request " + pending.request_id +
+                                            " is an approval: answer it with respond_permission");
+  }
+  pending.answer = user_input_answer(*request.answers);
+  record({.type = "approval_result",
+          .data = {{"requestId", pending.request_id}, {"answers", *request.answers}},
+          .pinned = true});
+  pending.wake->cancel();
+}
+
+void Session::on_exit(int exit_code, const std::string& stderr_tail) {
+  if (cancelled_) return;
+  const bool was_working = turn_running();
+  std::string message = "codex app-server exited with code " + std::to_string(exit_code);
+  if (was_working) message += " during the turn";
+  if (!stderr_tail.empty())
+    message +=
+        "; stderr: " + stderr_tail.substr(stderr_tail.size() > 600 ? stderr_tail.size() - 600 : 0);
+  spdlog::warn("session {}: {}", id_, message);
+  fail(message);
+}
+
+Json Session::result_json() const {
+  if (!last_outcome_) return nullptr;
+  Json result = {{"turnId", last_outcome_->turn_id},
+                 {"status", last_outcome_->status},
+                 {"text", last_outcome_->text},
+                 {"completedAt", last_completed_ms_}};
+  if (last_outcome_->structured_output)
+    result["structuredOutput"] = *last_outcome_->structured_output;
+  if (!last_outcome_->usage.is_null()) result["usage"] = last_outcome_->usage;
+  if (!last_outcome_->error.is_null()) result["error"] = last_outcome_->error;
+  if (last_outcome_->duration_ms > 0) result["durationMs"] = last_outcome_->duration_ms;
+  return result;
+}
+
+Json Session::progress_json() const {
+  Json progress = {{"phase", status_ == Status::waiting_approval ? "waiting_approval"
+                             : turn_running()                    ? tracker_.phase()
+                                                                 : "finished"},
+                   {"pendingActions", open_actions()},
+                   {"lastMethod", tracker_.last_method()}};
+  const auto& usage = tracker_.token_usage();
+  if (usage.is_object() && usage.contains("total")) progress["tokens"] = usage["total"];
+  return progress;
+}
+
+std::size_t Session::open_actions() const {
+  std::size_t open = 0;
+  for (const auto& [request_id, pending] : pending_) open += pending.answer ? 0 : 1;
+  return open;
+}
+
+Json Session::actions_json() const {
+  Json actions = Json::array();
+  for (const auto& [request_id, pending] : pending_) {
+    if (pending.answer) continue;
+    Json action = {{"requestId", request_id},
+                   {"kind", to_string(pending.kind)},
+                   {"createdAt", pending.created_ms},
+                   {"expiresAt", pending.expires_ms}};
+    action.update(pending.details);
+    actions.push_back(std::move(action));
+  }
+  return actions;
+}
+
+std::string Session::interaction_state() const {
+  if (open_actions() > 0) return "waiting_input";
+  return turn_running() ? "working" : "finished";
+}
+
+std::string Session::recommended_next_action() const {
+  for (const auto& [request_id, pending] : pending_) {
+    if (!pending.answer) {
+      return pending.kind == ActionKind::user_input ? "respond_user_input" : "respond_permission";
+    }
+  }
+  return turn_running() ? "poll" : "none";
+}
+
+Json Session::info_json(bool sensitive) const {
+  Json info = {{"sessionId", id_},
+               {"status", to_string(status_)},
+               {"createdAt", created_ms_},
+               {"updatedAt", updated_ms_},
+               {"model", model_.empty() ? Json(nullptr) : Json(model_)},
+               {"approvalPolicy", approval_policy_},
+               {"sandbox", sandbox_},
+               {"pendingActions", open_actions()},
+               {"lastEventId", ring_.next_id() - 1}};
+  if (!last_error_.empty()) info["lastError"] = last_error_;
+  if (!forked_from_.empty()) info["forkedFrom"] = forked_from_;
+  if (last_outcome_) info["lastTurnStatus"] = last_outcome_->status;
+  if (sensitive) {
+    info["threadId"] = thread_id_;
+    info["cwd"] = cwd_;
+    info["profile"] = profile_.empty() ? Json(nullptr) : Json(profile_);
+    info["config"] = config_overrides_;
+    info["pid"] = client_ ? client_->pid() : -1;
+  }
+  return info;
+}
+
+}  // namespace codex_mcp::session

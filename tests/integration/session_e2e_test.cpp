@@ -1,0 +1,255 @@
+// End to end through the MCP server: the real `codex app-server` (pinned npm package,
+// installed by scripts/deps) against the mock model on 127.0.0.1, and the scripted fake
+// app-server for what the real one cannot do on demand.
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "mcp_process.hpp"
+
+namespace fs = std::filesystem;
+using codex_mcp::testing::Json;
+using codex_mcp::testing::McpProcess;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::string kSource = CODEX_MCP_SOURCE_DIR;
+const std::string kCodex = kSource + "/.deps/npm/node_modules/.bin/codex";
+const std::string kFake = kSource + "/tests/fixtures/fake_app_server.mjs";
+
+class SessionE2E : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::temp_directory_path() /
+            ("codex-mcp-e2e-" + std::to_string(::getpid()) + "-" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(root_);
+    fs::create_directories(root_ / "work");
+    fs::create_directories(root_ / "home");
+  }
+  void TearDown() override {
+    if (server_) {
+      // stdin EOF is how clients stop servers: it must exit 0 with its children stopped.
+      server_->close_stdin();
+      EXPECT_EQ(server_->wait_exit(60s), 0) << server_->stderr_text();
+    }
+    server_.reset();
+    model_.reset();
+    std::error_code ec;
+    fs::remove_all(root_, ec);
+  }
+
+  /// The mock model with these rules, and a CODEX_HOME pointing codex at it.
+  void start_model(const Json& rules) {
+    std::ofstream(root_ / "rules.json") << rules.dump();
+    model_ = std::make_unique<McpProcess>(
+        "/usr/bin/env", std::vector<std::string>{"node", kSource + "/tests/fixtures/mock_model.mjs",
+                                                 "--script", (root_ / "rules.json").string(),
+                                                 "--port-file", (root_ / "port").string(), "--log",
+                                                 (root_ / "requests.jsonl").string()});
+    for (int i = 0; i < 300 && !fs::exists(root_ / "port"); ++i) std::this_thread::sleep_for(50ms);
+    std::string port;
+    std::ifstream(root_ / "port") >> port;
+    ASSERT_FALSE(port.empty()) << "mock model did not start";
+    std::ofstream(root_ / "home" / "config.toml")
+        << "model = \"mock-model\"\nmodel_provider = \"mock_provider\"\n"
+           "approval_policy = \"on-request\"\nsandbox_mode = \"read-only\"\n"
+           "[model_providers.mock_provider]\nname = \"Mock\"\n"
+           "base_url = \"http://127.0.0.1:" +
+               port +
+               "/v1\"\nwire_api = \"responses\"\n"
+               "request_max_retries = 0\nstream_max_retries = 0\n"
+               "[analytics]\nenabled = false\n"
+               "[features]\nplugins = false\nremote_plugin = false\napps = false\ngoals = false\n";
+  }
+
+  void start_server(const std::string& codex, std::vector<std::string> extra_env = {}) {
+    std::vector<std::string> env = {"CODEX_HOME=" + (root_ / "home").string(),
+                                    "CODEX_MCP_PATH=" + codex,
+                                    "CODEX_MCP_STATE_DIR=" + (root_ / "state").string(),
+                                    "HTTP_PROXY=http://127.0.0.1:9",
+                                    "HTTPS_PROXY=http://127.0.0.1:9",
+                                    "NO_PROXY=127.0.0.1,localhost",
+                                    "OPENAI_API_KEY=",
+                                    "CODEX_API_KEY="};
+    env.insert(env.end(), extra_env.begin(), extra_env.end());
+    server_ = std::make_unique<McpProcess>(CODEX_MCP_BINARY, std::vector<std::string>{}, env);
+    server_->initialize();
+  }
+
+  /// The tool's structured result; the test fails on an isError result.
+  Json tool(const std::string& name, const Json& arguments) {
+    const auto response = server_->call_tool(name, arguments);
+    const auto& result = response["result"];
+    EXPECT_FALSE(result.value("isError", false)) << result.dump();
+    return result.value("structuredContent", Json::object());
+  }
+
+  Json start(const std::string& prompt, Json advanced = Json::object()) {
+    return tool("codex", {{"prompt", prompt},
+                          {"approvalPolicy", "on-request"},
+                          {"sandbox", "read-only"},
+                          {"cwd", (root_ / "work").string()},
+                          {"advanced", advanced}});
+  }
+
+  /// Long-polls until `done(poll)` or the hang guard runs out; returns the last poll.
+  Json poll_until(const std::string& session, const std::function<bool(const Json&)>& done) {
+    Json poll;
+    for (int i = 0; i < 60; ++i) {
+      poll = tool("codex_check", {{"action", "poll"},
+                                  {"sessionId", session},
+                                  {"maxEvents", 100},
+                                  {"pollOptions", {{"waitMs", 1000}}}});
+      if (done(poll)) return poll;
+    }
+    ADD_FAILURE() << "condition not reached; last poll: " << poll.dump();
+    return poll;
+  }
+
+  static bool finished(const Json& poll) {
+    const auto status = poll.value("status", std::string());
+    return status == "idle" || status == "error" || status == "cancelled";
+  }
+
+  fs::path root_;
+  std::unique_ptr<McpProcess> model_;
+  std::unique_ptr<McpProcess> server_;
+};
+
+}  // namespace
+
+TEST_F(SessionE2E, PlainTurnWaitsForTheResultThenPollsItsEvents) {
+  start_model({{"rules", Json::array()}});
+  start_server(kCodex);
+  const auto started = start("say hello", {{"waitForResult", 60000}});
+  EXPECT_EQ(started["status"], "idle");
+  EXPECT_EQ(started["result"]["text"], "ECHO[say hello]");
+  EXPECT_EQ(started["result"]["usage"]["total"]["totalTokens"], 49);
+  EXPECT_FALSE(started["execution"]["fellBackToPolling"].get<bool>());
+
+  const auto poll = tool(
+      "codex_check",
+      {{"action", "poll"}, {"sessionId", started["sessionId"]}, {"cursor", 0}, {"maxEvents", 200}});
+  bool saw_delta = false, saw_result = false;
+  for (const auto& event : poll["events"]) {
+    saw_delta = saw_delta || event["data"].value("method", "") == "item/agentMessage/delta";
+    saw_result = saw_result || event["type"] == "result";
+  }
+  EXPECT_TRUE(saw_delta);
+  EXPECT_TRUE(saw_result);
+  EXPECT_GT(poll["nextCursor"].get<int>(), 5);
+  EXPECT_EQ(poll["result"]["text"], "ECHO[say hello]");
+}
+
+TEST_F(SessionE2E, ReplyContinuesTheThreadWithItsHistory) {
+  start_model({{"rules", Json::array()}});
+  start_server(kCodex);
+  const auto first = start("first question", {{"waitForResult", 60000}});
+  const auto second = tool(
+      "codex_reply",
+      {{"sessionId", first["sessionId"]}, {"prompt", "second question"}, {"waitForResult", 60000}});
+  EXPECT_EQ(second["result"]["text"], "ECHO[first question | second question]");
+}
+
+TEST_F(SessionE2E, CommandApprovalAcceptedRunsTheCommandDeclinedDoesNot) {
+  start_model({{"rules",
+                {{{"when", {{"userTextContains", "touch"}}},
+                  {"reply", {{"exec", {{"cmd", "touch approved.txt"}, {"escalated", true}}}}}}}}});
+  start_server(kCodex);
+  for (const std::string decision : {"decline", "accept"}) {
+    const auto started = start("please touch the file");
+    const auto sid = started["sessionId"];
+    const auto waiting = poll_until(sid, [](const Json& p) { return p.contains("actions"); });
+    ASSERT_TRUE(waiting.contains("actions"));
+    const auto action = waiting["actions"][0];
+    EXPECT_EQ(action["kind"], "command_approval");
+    EXPECT_NE(action["command"].get<std::string>().find("touch approved.txt"), std::string::npos);
+    EXPECT_EQ(waiting["recommendedNextAction"], "respond_permission");
+    tool("codex_check", {{"action", "respond_permission"},
+                         {"sessionId", sid},
+                         {"requestId", action["requestId"]},
+                         {"decision", decision}});
+    const auto done = poll_until(sid, finished);
+    EXPECT_EQ(done["status"], "idle");
+    EXPECT_EQ(fs::exists(root_ / "work" / "approved.txt"), decision == "accept") << decision;
+  }
+}
+
+TEST_F(SessionE2E, ModelFailureIsSurfacedAsTheTurnsError) {
+  start_model(
+      {{"rules", {{{"when", {{"userTextContains", "fail"}}}, {"reply", {{"fail", "boom"}}}}}}});
+  start_server(kCodex);
+  const auto started = start("please fail", {{"waitForResult", 60000}});
+  EXPECT_EQ(started["status"], "error");
+  EXPECT_EQ(started["result"]["status"], "failed");
+  EXPECT_NE(started["result"]["error"].dump().find("boom"), std::string::npos);
+}
+
+TEST_F(SessionE2E, CancelStopsTheChildAndIsIdempotent) {
+  start_model({{"rules", Json::array()}});
+  start_server(kCodex);
+  const auto started = start("hello", {{"waitForResult", 60000}});
+  const auto sid = started["sessionId"];
+  const auto info =
+      tool("codex_session", {{"action", "get"}, {"sessionId", sid}, {"includeSensitive", true}});
+  const int pid = info["pid"];
+  ASSERT_GT(pid, 0);
+  EXPECT_EQ(::kill(pid, 0), 0);
+  tool("codex_session", {{"action", "cancel"}, {"sessionId", sid}});
+  EXPECT_NE(::kill(pid, 0), 0);  // reaped: no such process
+  const auto again = tool("codex_session", {{"action", "cancel"}, {"sessionId", sid}});
+  EXPECT_TRUE(again["success"].get<bool>());
+  const auto plain = tool("codex_session", {{"action", "get"}, {"sessionId", sid}});
+  EXPECT_EQ(plain["status"], "cancelled");
+  EXPECT_FALSE(plain.contains("cwd"));  // redacted without includeSensitive
+  EXPECT_FALSE(plain.contains("threadId"));
+}
+
+TEST_F(SessionE2E, UserInputRequestIsAnsweredThroughActions) {
+  start_server(kFake, {"FAKE_CODEX_SCENARIO=user_input"});
+  const auto started = start("ask me");
+  const auto sid = started["sessionId"];
+  const auto waiting = poll_until(sid, [](const Json& p) { return p.contains("actions"); });
+  ASSERT_TRUE(waiting.contains("actions"));
+  const auto action = waiting["actions"][0];
+  EXPECT_EQ(action["kind"], "user_input");
+  EXPECT_EQ(waiting["recommendedNextAction"], "respond_user_input");
+  tool("codex_check", {{"action", "respond_user_input"},
+                       {"sessionId", sid},
+                       {"requestId", action["requestId"]},
+                       {"answers", {{"q1", {{"answers", {"blue"}}}}}}});
+  const auto done = poll_until(sid, finished);
+  EXPECT_NE(done["result"]["text"].get<std::string>().find("blue"), std::string::npos)
+      << done.dump();
+}
+
+TEST_F(SessionE2E, CrashMidTurnIsASessionErrorAndTheServerKeepsServing) {
+  start_server(kFake, {"FAKE_CODEX_SCENARIO=crash_mid_turn"});
+  const auto started = start("crash please");
+  const auto done = poll_until(started["sessionId"], finished);
+  EXPECT_EQ(done["status"], "error");
+  const auto info = tool("codex_session", {{"action", "get"}, {"sessionId", started["sessionId"]}});
+  EXPECT_NE(info["lastError"].get<std::string>().find("exited with code 3"), std::string::npos)
+      << info.dump();
+  const auto list = tool("codex_session", {{"action", "list"}});
+  EXPECT_EQ(list["sessions"].size(), 1u);
+}
+
+TEST_F(SessionE2E, UnknownSessionAndBusySessionAreToolErrors) {
+  start_server(kFake, {"FAKE_CODEX_SCENARIO=hang_turn"});
+  const auto missing =
+      server_->call_tool("codex_check", {{"action", "poll"}, {"sessionId", "sess_nope"}});
+  EXPECT_EQ(missing["result"]["content"][0]["text"].get<std::string>().rfind(
+                "Error [SESSION_NOT_FOUND]", 0),
+            0u);
+  const auto started = start("never ends");
+  const auto busy =
+      server_->call_tool("codex_reply", {{"sessionId", started["sessionId"]}, {"prompt", "again"}});
+  EXPECT_EQ(
+      busy["result"]["content"][0]["text"].get<std::string>().rfind("Error [SESSION_BUSY]", 0), 0u);
+}
