@@ -240,8 +240,120 @@ TEST_F(SessionE2E, CrashMidTurnIsASessionErrorAndTheServerKeepsServing) {
   EXPECT_EQ(list["sessions"].size(), 1u);
 }
 
+TEST_F(SessionE2E, WaitForResultSendsProgressWhenAskedTo) {
+  start_model({{"rules",
+                {{{"when", {{"userTextContains", "slow"}}},
+                  {"reply", {{"text", "slow answer"}, {"chunks", 4}, {"delayMs", 300}}}}}}});
+  start_server(kCodex);
+  server_->send({{"jsonrpc", "2.0"},
+                 {"id", 77},
+                 {"method", "tools/call"},
+                 {"params",
+                  {{"name", "codex"},
+                   {"arguments",
+                    {{"prompt", "slow please"},
+                     {"approvalPolicy", "never"},
+                     {"sandbox", "read-only"},
+                     {"cwd", (root_ / "work").string()},
+                     {"advanced", {{"waitForResult", 60000}}}}},
+                   {"_meta", {{"progressToken", "p-1"}}}}}});
+  const auto response = server_->read_response(77, 60s);
+  ASSERT_TRUE(response);
+  EXPECT_EQ((*response)["result"]["structuredContent"]["result"]["text"], "slow answer");
+  double last = 0;
+  int progress = 0;
+  for (const auto& message : server_->skipped) {
+    if (message.value("method", "") != "notifications/progress") continue;
+    EXPECT_EQ(message["params"]["progressToken"], "p-1");
+    EXPECT_GT(message["params"]["progress"].get<double>(), last);  // strictly increasing
+    last = message["params"]["progress"].get<double>();
+    ++progress;
+  }
+  EXPECT_GE(progress, 1);
+}
+
+TEST_F(SessionE2E, InterruptEndsTheTurnAsInterrupted) {
+  start_model(
+      {{"rules",
+        {{{"when", {{"userTextContains", "long"}}},
+          {"reply", {{"text", "a very long answer"}, {"chunks", 40}, {"delayMs", 500}}}}}}});
+  start_server(kCodex);
+  const auto started = start("a long story");
+  const auto sid = started["sessionId"];
+  poll_until(sid, [](const Json& p) {
+    return p["progress"].value("phase", "") == "responding" || p.value("status", "") == "idle";
+  });
+  const auto interrupted = tool("codex_session", {{"action", "interrupt"}, {"sessionId", sid}});
+  EXPECT_TRUE(interrupted["success"].get<bool>());
+  const auto done = poll_until(sid, finished);
+  EXPECT_EQ(done["result"]["status"], "interrupted");
+  const auto idle =
+      server_->call_tool("codex_session", {{"action", "interrupt"}, {"sessionId", sid}});
+  EXPECT_NE(idle["result"]["content"][0]["text"].get<std::string>().find("SESSION_NOT_RUNNING"),
+            std::string::npos);
+}
+
+TEST_F(SessionE2E, ForkStartsANewSessionWithTheHistory) {
+  start_model({{"rules", Json::array()}});
+  start_server(kCodex);
+  const auto first = start("remember apples", {{"waitForResult", 60000}});
+  const auto fork = tool("codex_session", {{"action", "fork"}, {"sessionId", first["sessionId"]}});
+  EXPECT_NE(fork["sessionId"], first["sessionId"]);
+  EXPECT_EQ(fork["status"], "idle");
+  const auto reply = tool(
+      "codex_reply",
+      {{"sessionId", fork["sessionId"]}, {"prompt", "what did I say"}, {"waitForResult", 60000}});
+  EXPECT_EQ(reply["result"]["text"], "ECHO[remember apples | what did I say]");
+  EXPECT_EQ(tool("codex_session", {{"action", "list"}})["sessions"].size(), 2u);
+}
+
+TEST_F(SessionE2E, LongPollWakesOnANewEvent) {
+  start_server(kFake,
+               {"FAKE_CODEX_SCENARIO=slow", "FAKE_CODEX_DELAY_MS=300", "FAKE_CODEX_DELTAS=5"});
+  const auto started = start("stream slowly");
+  const auto sid = started["sessionId"];
+  // Catch up, then long-poll from the end: the call must come back with a new event long
+  // before its 60 s wait (this is a hang guard, not a timing assertion).
+  auto poll = tool("codex_check", {{"action", "poll"}, {"sessionId", sid}, {"maxEvents", 1000}});
+  const auto cursor = poll["nextCursor"];
+  if (poll["status"] != "idle") {
+    poll = tool("codex_check", {{"action", "poll"},
+                                {"sessionId", sid},
+                                {"cursor", cursor},
+                                {"pollOptions", {{"waitMs", 60000}}}});
+    ASSERT_EQ(poll["events"].size(), 1u) << poll.dump();
+    EXPECT_EQ(poll["events"][0]["id"], cursor);
+  }
+}
+
+TEST_F(SessionE2E, FileChangeApprovalIsAnAction) {
+  start_model({{"rules",
+                {{{"when", {{"userTextContains", "file"}}},
+                  {"reply", {{"patch", {{"path", "hello.txt"}, {"content", "hello\n"}}}}}}}}});
+  start_server(kCodex);
+  const auto started = start("write the file");
+  const auto sid = started["sessionId"];
+  const auto waiting = poll_until(sid, [](const Json& p) { return p.contains("actions"); });
+  ASSERT_TRUE(waiting.contains("actions"));
+  EXPECT_EQ(waiting["actions"][0]["kind"], "file_change_approval");
+  const auto bad =
+      server_->call_tool("codex_check", {{"action", "respond_permission"},
+                                         {"sessionId", sid},
+                                         {"requestId", waiting["actions"][0]["requestId"]},
+                                         {"decision", "acceptWithExecpolicyAmendment"},
+                                         {"execpolicy_amendment", {"x"}}});
+  EXPECT_TRUE(bad["result"]["isError"].get<bool>());  // not a decision for file changes
+  tool("codex_check", {{"action", "respond_permission"},
+                       {"sessionId", sid},
+                       {"requestId", waiting["actions"][0]["requestId"]},
+                       {"decision", "accept"}});
+  poll_until(sid, finished);
+  EXPECT_TRUE(fs::exists(root_ / "work" / "hello.txt"));
+}
+
 TEST_F(SessionE2E, UnknownSessionAndBusySessionAreToolErrors) {
-  start_server(kFake, {"FAKE_CODEX_SCENARIO=hang_turn"});
+  // A turn that never ends: on EOF the server waits only the (short) drain timeout.
+  start_server(kFake, {"FAKE_CODEX_SCENARIO=hang_turn", "CODEX_MCP_DRAIN_TIMEOUT_MS=1000"});
   const auto missing =
       server_->call_tool("codex_check", {{"action", "poll"}, {"sessionId", "sess_nope"}});
   EXPECT_EQ(missing["result"]["content"][0]["text"].get<std::string>().rfind(
