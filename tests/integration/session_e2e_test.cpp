@@ -351,6 +351,46 @@ TEST_F(SessionE2E, FileChangeApprovalIsAnAction) {
   EXPECT_TRUE(fs::exists(root_ / "work" / "hello.txt"));
 }
 
+TEST_F(SessionE2E, EveryOtherServerRequestGetsAnExplicitAnswer) {
+  start_server(kFake, {"FAKE_CODEX_SCENARIO=server_requests"});
+  const auto started = start("ask everything", {{"waitForResult", 60000}});
+  const auto text = started["result"]["text"].get<std::string>();
+  for (const auto* expected :
+       {"item/permissions/requestApproval=result", "mcpServer/elicitation/request=result",
+        "item/tool/call=result", "account/chatgptAuthTokens/refresh=error",
+        "attestation/generate=error", "currentTime/read=result", "execCommandApproval=result",
+        "applyPatchApproval=result"}) {
+    EXPECT_NE(text.find(expected), std::string::npos) << expected << " in " << text;
+  }
+}
+
+TEST_F(SessionE2E, UnansweredApprovalIsDeclinedAfterTheTimeout) {
+  start_server(kFake, {"FAKE_CODEX_SCENARIO=command_approval"});
+  const auto started = start("run something", {{"approvalTimeoutMs", 1000}});
+  const auto done = poll_until(started["sessionId"], finished);
+  EXPECT_NE(done["result"]["text"].get<std::string>().find("decline"), std::string::npos)
+      << done.dump();
+}
+
+TEST_F(SessionE2E, ChildThatDiesBeforeInitializeIsAClearError) {
+  start_server(kFake, {"FAKE_CODEX_SCENARIO=exit_before_init"});
+  const auto response = server_->call_tool(
+      "codex", {{"prompt", "hi"}, {"approvalPolicy", "never"}, {"sandbox", "read-only"}});
+  const auto text = response["result"]["content"][0]["text"].get<std::string>();
+  EXPECT_TRUE(response["result"]["isError"].get<bool>());
+  EXPECT_NE(text.find("could not start codex"), std::string::npos) << text;
+  EXPECT_NE(text.find("exited"), std::string::npos) << text;
+  server_->send({{"jsonrpc", "2.0"}, {"id", 5}, {"method", "ping"}});
+  EXPECT_TRUE(server_->read_response(5));
+}
+
+TEST_F(SessionE2E, GarbageFromTheChildDoesNotBreakTheTurn) {
+  start_server(kFake, {"FAKE_CODEX_SCENARIO=garbage"});
+  const auto started = start("hello", {{"waitForResult", 60000}});
+  EXPECT_EQ(started["status"], "idle");
+  EXPECT_EQ(started["result"]["text"], "fake reply to: hello");
+}
+
 TEST_F(SessionE2E, UnknownSessionAndBusySessionAreToolErrors) {
   // A turn that never ends: on EOF the server waits only the (short) drain timeout.
   start_server(kFake, {"FAKE_CODEX_SCENARIO=hang_turn", "CODEX_MCP_DRAIN_TIMEOUT_MS=1000"});
