@@ -158,6 +158,11 @@ asio::awaitable<void> Session::start(tools::StartRequest request) {
     co_await begin_turn(request.prompt, request.turn, request.images);
   } catch (const ToolError&) {
     throw;
+  } catch (const boost::system::system_error& e) {
+    // The caller gave up (notifications/cancelled): its request ends, the session goes on.
+    if (e.code() == asio::error::operation_aborted) throw;
+    fail(std::string("could not start codex: ") + e.what());
+    throw ToolError("INTERNAL", last_error_);
   } catch (const std::exception& e) {
     fail(std::string("could not start codex: ") + e.what());
     throw ToolError("INTERNAL", last_error_);

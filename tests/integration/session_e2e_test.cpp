@@ -391,6 +391,65 @@ TEST_F(SessionE2E, GarbageFromTheChildDoesNotBreakTheTurn) {
   EXPECT_EQ(started["result"]["text"], "fake reply to: hello");
 }
 
+TEST_F(SessionE2E, OutputSchemaGivesStructuredOutput) {
+  start_model({{"rules",
+                {{{"when", {{"userTextContains", "health"}}},
+                  {"reply", {{"json", {{"ok", true}, {"summary", "fine"}}}}}}}}});
+  start_server(kCodex);
+  const Json schema = {
+      {"type", "object"},
+      {"properties", {{"ok", {{"type", "boolean"}}}, {"summary", {{"type", "string"}}}}},
+      {"required", {"ok", "summary"}},
+      {"additionalProperties", false}};
+  const auto started = start("health check", {{"waitForResult", 60000}, {"outputSchema", schema}});
+  EXPECT_EQ(started["result"]["structuredOutput"]["summary"], "fine") << started.dump();
+  // The schema reached the model as the response format.
+  std::ifstream requests(root_ / "requests.jsonl");
+  std::string line, all;
+  while (std::getline(requests, line)) all += line;
+  EXPECT_NE(all.find("codex_output_schema"), std::string::npos);
+}
+
+TEST_F(SessionE2E, CancelledWaitGetsNoResponseAndTheSessionGoesOn) {
+  start_server(kFake, {"FAKE_CODEX_SCENARIO=hang_turn", "CODEX_MCP_DRAIN_TIMEOUT_MS=1000"});
+  server_->send({{"jsonrpc", "2.0"},
+                 {"id", 42},
+                 {"method", "tools/call"},
+                 {"params",
+                  {{"name", "codex"},
+                   {"arguments",
+                    {{"prompt", "wait forever"},
+                     {"approvalPolicy", "never"},
+                     {"sandbox", "read-only"},
+                     {"advanced", {{"waitForResult", 300000}}}}}}}});
+  // Once the session exists, cancel the waiting call.
+  Json list;
+  for (int i = 0; i < 100; ++i) {
+    list = tool("codex_session", {{"action", "list"}});
+    if (!list["sessions"].empty() && list["sessions"][0]["status"] == "running") break;
+    std::this_thread::sleep_for(50ms);
+  }
+  ASSERT_EQ(list["sessions"].size(), 1u);
+  server_->send({{"jsonrpc", "2.0"},
+                 {"method", "notifications/cancelled"},
+                 {"params", {{"requestId", 42}, {"reason", "user pressed escape"}}}});
+  // The cancelled call unwinds on the loop after the notification; a few round trips
+  // later it must be gone, so id 42 is free again (an id in flight is refused).
+  for (int id = 43; id < 46; ++id) {
+    server_->send({{"jsonrpc", "2.0"}, {"id", id}, {"method", "ping"}});
+    ASSERT_TRUE(server_->read_response(id));
+  }
+  server_->send({{"jsonrpc", "2.0"}, {"id", 42}, {"method", "ping"}});
+  const auto ping = server_->read_response(42);
+  ASSERT_TRUE(ping);
+  EXPECT_EQ((*ping)["result"], Json::object()) << ping->dump();
+  const auto replies_to_42 =
+      std::count_if(server_->skipped.begin(), server_->skipped.end(),
+                    [](const Json& m) { return m.value("id", Json()) == 42; });
+  EXPECT_EQ(replies_to_42, 0);
+  EXPECT_EQ(tool("codex_session", {{"action", "list"}})["sessions"][0]["status"], "running");
+}
+
 TEST_F(SessionE2E, UnknownSessionAndBusySessionAreToolErrors) {
   // A turn that never ends: on EOF the server waits only the (short) drain timeout.
   start_server(kFake, {"FAKE_CODEX_SCENARIO=hang_turn", "CODEX_MCP_DRAIN_TIMEOUT_MS=1000"});
