@@ -37,10 +37,10 @@ std::string toml_string(const std::string& text) {
       default: {
         const auto byte = static_cast<unsigned char>(c);
         if (byte < 0x20 || byte == 0x7f) {
-          char escaped[8];
-          std::snprintf(escaped, sizeof escaped, "\\u%04X",
-                        static_cast<unsigned>(byte));  // allowed-stdout: formats into a buffer
-          out += escaped;
+          constexpr const char* kHex = "0123456789ABCDEF";
+          out += "\\u00";
+          out += kHex[byte >> 4];
+          out += kHex[byte & 0xF];
         } else {
           out += c;  // UTF-8 passes through unchanged
         }
