@@ -2,7 +2,6 @@
 #include "codex_mcp/appserver/toml.hpp"
 
 #include <cmath>
-#include <cstdio>
 #include <stdexcept>
 
 namespace codex_mcp::appserver {
