@@ -1,9 +1,6 @@
 #include "codex_mcp/session/session_manager.hpp"
 
-#include <cstdlib>
 #include <random>
-
-#include <unistd.h>
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
@@ -13,6 +10,7 @@
 
 #include "codex_mcp/appserver/codex_binary.hpp"
 #include "codex_mcp/mcp/tool.hpp"
+#include "codex_mcp/util/environment.hpp"
 
 namespace asio = boost::asio;
 
@@ -26,16 +24,6 @@ std::string new_session_id() {
   std::string id = "sess_";
   for (int i = 0; i < 12; ++i) id += kHex[random() % 16];
   return id;
-}
-
-std::string env_or_empty(const char* name) {
-  const char* value = std::getenv(name);
-  return value ? value : "";
-}
-
-std::string current_dir() {
-  char buffer[4096];
-  return ::getcwd(buffer, sizeof buffer) ? buffer : "/";
 }
 
 }  // namespace
@@ -52,8 +40,8 @@ void SessionManager::start() {
 codex::ExecutableChoice SessionManager::executable() const {
   return codex::locate_codex({.option_path = options_.codex_path,
                               .option_command = options_.codex_command,
-                              .path_variable = env_or_empty("PATH"),
-                              .cwd = current_dir()});
+                              .path_variable = util::env_or_empty("PATH"),
+                              .cwd = util::current_directory()});
 }
 
 std::shared_ptr<Session> SessionManager::create() {

@@ -2,8 +2,6 @@
 // app-server support, the config.toml files a session in `cwd` sees, the state directory.
 #include <filesystem>
 
-#include <unistd.h>
-
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -13,6 +11,7 @@
 #include "codex_mcp/process/child_process.hpp"
 #include "codex_mcp/tools/requests.hpp"
 #include "codex_mcp/tools/session_tools.hpp"
+#include "codex_mcp/util/environment.hpp"
 
 namespace asio = boost::asio;
 
@@ -67,22 +66,12 @@ asio::awaitable<Captured> run_capture(asio::any_io_executor executor, std::strin
   co_return *result;
 }
 
-std::string current_dir() {
-  char buffer[4096];
-  return ::getcwd(buffer, sizeof buffer) ? buffer : "/";
-}
-
-std::string env_or_empty(const char* name) {
-  const char* value = std::getenv(name);
-  return value ? value : "";
-}
-
 }  // namespace
 
 asio::awaitable<Json> setup_report(session::SessionManager& manager, Json arguments,
                                    mcp::ToolCallContext&) {
   const auto request = decode_setup(arguments);
-  const auto cwd = request.cwd.value_or(current_dir());
+  const auto cwd = request.cwd.value_or(util::current_directory());
   Json warnings = Json::array(), next_steps = Json::array();
   for (const auto& warning : manager.options().warnings) warnings.push_back(warning);
 
@@ -124,8 +113,8 @@ asio::awaitable<Json> setup_report(session::SessionManager& manager, Json argume
     }
   }
   Json configs = Json::array();
-  for (const auto& file :
-       codex::visible_config_files(cwd, env_or_empty("CODEX_HOME"), env_or_empty("HOME"))) {
+  for (const auto& file : codex::visible_config_files(cwd, util::env_or_empty("CODEX_HOME"),
+                                                      util::env_or_empty("HOME"))) {
     configs.push_back({{"path", file.path}, {"scope", file.scope}});
   }
   report["configFiles"] = configs;

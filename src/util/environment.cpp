@@ -1,0 +1,19 @@
+#include "codex_mcp/util/environment.hpp"
+
+#include <cstdlib>
+
+#include <unistd.h>
+
+namespace codex_mcp::util {
+
+std::string env_or_empty(const char* name) {
+  const char* value = std::getenv(name);
+  return value ? value : "";
+}
+
+std::string current_directory() {
+  char buffer[4096];
+  return ::getcwd(buffer, sizeof buffer) ? buffer : "/";
+}
+
+}  // namespace codex_mcp::util
