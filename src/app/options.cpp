@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -54,6 +55,48 @@ ParseOutcome parse_options(int argc, const char* const* argv) {
       ->check(CLI::Range(std::int64_t{0}, std::int64_t{3600000}))
       ->capture_default_str();
 
+  // Durations are given in ms so tests can run the lifecycle in seconds.
+  struct DurationOption {
+    const char* flag;
+    const char* env;
+    const char* help;
+    std::chrono::milliseconds* target;
+    std::int64_t value;
+  };
+  std::vector<DurationOption> durations = {
+      {"--idle-timeout-ms", "CODEX_MCP_IDLE_TIMEOUT_MS",
+       "Stop the codex process of a session idle this long (a reply resumes it)",
+       &options.idle_timeout, 0},
+      {"--stuck-timeout-ms", "CODEX_MCP_STUCK_TIMEOUT_MS",
+       "Cancel a turn that made no progress for this long", &options.stuck_timeout, 0},
+      {"--unload-after-ms", "CODEX_MCP_UNLOAD_AFTER_MS",
+       "Drop a session without a codex process from memory after this long (it stays on disk)",
+       &options.unload_after, 0},
+      {"--sweep-interval-ms", "CODEX_MCP_SWEEP_INTERVAL_MS",
+       "How often the lifecycle rules and retention are applied", &options.sweep_interval, 0}};
+  for (auto& duration : durations) {
+    duration.value = duration.target->count();
+    cli.add_option(duration.flag, duration.value, duration.help)
+        ->envname(duration.env)
+        ->check(CLI::Range(std::int64_t{100}, std::int64_t{30} * 24 * 3600 * 1000))
+        ->capture_default_str();
+  }
+  double retention_days = 7;
+  cli.add_option("--retention-days", retention_days,
+                 "Delete persisted sessions not updated for this many days (0: keep)")
+      ->envname("CODEX_MCP_RETENTION_DAYS")
+      ->check(CLI::Range(0.0, 36500.0))
+      ->capture_default_str();
+  cli.add_option("--retention-max-sessions", options.retention_sessions,
+                 "Keep at most this many persisted sessions (0: no limit)")
+      ->envname("CODEX_MCP_RETENTION_MAX_SESSIONS")
+      ->capture_default_str();
+  std::uintmax_t retention_mb = options.retention_bytes >> 20;
+  cli.add_option("--retention-max-mb", retention_mb,
+                 "Keep at most this many MiB of persisted sessions (0: no limit)")
+      ->envname("CODEX_MCP_RETENTION_MAX_MB")
+      ->capture_default_str();
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -67,6 +110,12 @@ ParseOutcome parse_options(int argc, const char* const* argv) {
     return {std::nullopt, 2};
   }
   options.drain_timeout = std::chrono::milliseconds(drain_ms);
+  for (const auto& duration : durations) {
+    *duration.target = std::chrono::milliseconds(duration.value);
+  }
+  options.retention_age =
+      std::chrono::milliseconds(static_cast<std::int64_t>(retention_days * 86400000.0));
+  options.retention_bytes = retention_mb << 20;
   if (options.state_dir.empty()) options.state_dir = default_state_dir();
   const char* env_path = std::getenv("CODEX_MCP_PATH");
   const char* env_command = std::getenv("CODEX_MCP_COMMAND");

@@ -64,8 +64,8 @@ int run_server(const Options& options) {
                         [&out](std::string line) { out.write_line(std::move(line)); });
 
   // One shutdown path for every trigger. stdin EOF is graceful (answer what is in flight,
-  // let running turns finish, up to the drain timeout); a signal is prompt. Both stop
-  // every child before exiting.
+  // let running turns finish, up to the drain timeout); a signal is prompt. Both then
+  // interrupt what still runs, stop every child and flush the session state.
   bool stopping = false;
   auto shutdown = [&](bool graceful, const std::string& why) {
     if (stopping) return;
@@ -83,7 +83,10 @@ int run_server(const Options& options) {
               co_await tick.async_wait(asio::use_awaitable);
             }
           }
-          co_await sessions.shutdown();
+          // A signal asks for a prompt exit (within a few seconds): shorter waits.
+          const auto interrupt_wait = std::chrono::milliseconds(graceful ? 3000 : 1000);
+          const auto grace = std::chrono::milliseconds(graceful ? 2000 : 500);
+          co_await sessions.shutdown(interrupt_wait, grace);
           io.stop();
         },
         asio::detached);

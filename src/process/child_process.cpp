@@ -11,6 +11,7 @@
 #include <optional>
 #include <string_view>
 
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -262,10 +263,13 @@ asio::awaitable<void> terminate(std::shared_ptr<State> s, std::chrono::milliseco
   signal_group(*s, SIGKILL);
 }
 
-/// Launcher initializer: our environment block, and a process group of the child's own.
+/// Launcher initializer: our environment block, a process group of the child's own, and
+/// SIGTERM for the child if we die first (so a SIGKILLed server leaves no orphan behind
+/// that it could not stop; a child ignoring it is reaped by the next server's recovery).
 struct ChildSetup {
   const char* const* env;
   const char* cwd;
+  pid_t parent;
 
   template <typename Launcher, typename Path, typename Argv>
   error_code on_setup(Launcher& launcher, const Path&, const Argv&) {
@@ -276,6 +280,8 @@ struct ChildSetup {
   error_code on_exec_setup(Launcher&, const Path&, const Argv&) {
     // Runs in the forked child: only async-signal-safe calls here.
     if (::setpgid(0, 0) != 0) return {errno, boost::system::system_category()};
+    if (::prctl(PR_SET_PDEATHSIG, SIGTERM) != 0) return {errno, boost::system::system_category()};
+    if (::getppid() != parent) ::_exit(127);  // we died before prctl took effect
     if (cwd != nullptr && ::chdir(cwd) != 0) return {errno, boost::system::system_category()};
     return {};
   }
@@ -298,7 +304,8 @@ std::shared_ptr<ChildProcess> ChildProcess::spawn(asio::any_io_executor executor
                        "' does not exist");
     }
   }
-  ChildSetup setup{env.pointers.data(), s->options.cwd.empty() ? nullptr : s->options.cwd.c_str()};
+  ChildSetup setup{env.pointers.data(), s->options.cwd.empty() ? nullptr : s->options.cwd.c_str(),
+                   ::getpid()};
   error_code ec;
   auto proc = bp::default_process_launcher()(
       executor, ec, exe, s->options.args,

@@ -16,24 +16,44 @@ std::size_t EventRing::size_of(const Event& event) {
   return size;
 }
 
+Event* EventRing::coalesce_target(const Event& event) {
+  if (event.coalesce_key.empty() || events_.empty()) return nullptr;
+  Event& last = events_.back();
+  if (last.coalesce_key != event.coalesce_key || last.id < read_upto_) return nullptr;
+  const auto incoming = event.data.is_object() ? event.data.find("delta") : event.data.end();
+  const auto merged = last.data.is_object() ? last.data.find("delta") : last.data.end();
+  if (incoming == event.data.end() || merged == last.data.end() || !incoming->is_string() ||
+      !merged->is_string()) {
+    return nullptr;
+  }
+  return merged->get_ref<const std::string&>().size() < limits_.max_coalesced_bytes ? &last
+                                                                                     : nullptr;
+}
+
 std::int64_t EventRing::append(Event event) {
-  if (!event.coalesce_key.empty() && !events_.empty()) {
-    Event& last = events_.back();
-    const auto* incoming = event.data.is_object() ? &event.data["delta"] : nullptr;
-    auto* merged =
-        last.data.is_object() && last.data.contains("delta") ? &last.data["delta"] : nullptr;
-    if (last.coalesce_key == event.coalesce_key && last.id >= read_upto_ && incoming && merged &&
-        incoming->is_string() && merged->is_string() &&
-        merged->get_ref<const std::string&>().size() < limits_.max_coalesced_bytes) {
-      const auto& text = incoming->get_ref<const std::string&>();
-      merged->get_ref<std::string&>() += text;
-      bytes_ += text.size();
-      last.data["coalesced"] = last.data.value("coalesced", 1) + 1;
-      evict_to_fit();
-      return last.id;
-    }
+  if (Event* last = coalesce_target(event)) {
+    const auto& text = event.data["delta"].get_ref<const std::string&>();
+    last->data["delta"].get_ref<std::string&>() += text;
+    bytes_ += text.size();
+    last->data["coalesced"] = last->data.value("coalesced", 1) + 1;
+    const auto id = last->id;
+    evict_to_fit();
+    return id;
   }
   event.id = next_id_++;
+  return push(std::move(event));
+}
+
+void EventRing::restore(Event event) {
+  if (event.id < next_id_) return;
+  // Ids missing from the log (damaged lines) read like evicted ones: the poller is told.
+  if (event.id > next_id_) evicted_upto_ = event.id;
+  next_id_ = event.id + 1;
+  read_upto_ = next_id_;  // restored events are final: new deltas never merge into them
+  push(std::move(event));
+}
+
+std::int64_t EventRing::push(Event event) {
   bytes_ += size_of(event);
   if (event.pinned) ++pinned_;
   events_.push_back(std::move(event));

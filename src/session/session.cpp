@@ -7,7 +7,8 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "codex_mcp/mcp/tool.hpp"
-#include "codex_mcp/version.hpp"
+#include "codex_mcp/store/session_journal.hpp"
+#include "codex_mcp/util/environment.hpp"
 
 namespace asio = boost::asio;
 
@@ -39,6 +40,14 @@ std::string to_string(Status status) {
   return "unknown";
 }
 
+std::optional<Status> status_from_string(const std::string& name) {
+  for (const auto status : {Status::starting, Status::running, Status::waiting_approval,
+                            Status::idle, Status::error, Status::cancelled}) {
+    if (to_string(status) == name) return status;
+  }
+  return std::nullopt;
+}
+
 namespace {
 
 constexpr auto kShutdownGrace = std::chrono::milliseconds(2000);
@@ -62,13 +71,29 @@ Json user_input(const std::string& prompt, const std::vector<std::string>& image
 Session::Session(asio::any_io_executor executor, std::string id, Launch launch)
     : executor_(std::move(executor)), id_(std::move(id)), launch_(std::move(launch)) {
   created_ms_ = updated_ms_ = now_ms();
+  const auto env_home = launch_.env.find("CODEX_HOME");
+  codex_home_ = env_home != launch_.env.end() ? env_home->second : util::codex_home();
 }
 
 Session::~Session() = default;
 
+void Session::attach_journal(std::shared_ptr<store::SessionJournal> journal) {
+  journal_ = std::move(journal);
+  persist_meta();
+}
+
+bool Session::has_child() const {
+  return client_ && client_->running();
+}
+
 void Session::set_status(Status status) {
   status_ = status;
   updated_ms_ = now_ms();
+  persist_meta();
+}
+
+void Session::persist_meta() {
+  if (journal_) journal_->save_meta(meta_json());
 }
 
 void Session::refresh_status() {
@@ -78,6 +103,15 @@ void Session::refresh_status() {
 
 void Session::record(Event event) {
   event.time_ms = now_ms();
+  if (journal_) {
+    // Logged before the ring takes it: a merge needs only the new text, a new event its id.
+    if (ring_.would_coalesce(event)) {
+      journal_->append_delta(ring_.next_id() - 1, event.data["delta"].get_ref<const std::string&>());
+    } else {
+      event.id = ring_.next_id();
+      journal_->append_event(event);
+    }
+  }
   ring_.append(std::move(event));
   updated_ms_ = now_ms();
   for (auto* waiter : waiters_) waiter->cancel();  // wake long-polls and waitForResult
@@ -108,6 +142,11 @@ asio::awaitable<void> Session::wait_for_change(std::chrono::steady_clock::time_p
 }
 
 asio::awaitable<void> Session::spawn(const Json& config_overrides, const std::string& profile) {
+  if (launch_.command.executable.empty()) {
+    throw ToolError("CODEX_NOT_FOUND", launch_.unavailable_reason.empty()
+                                           ? std::string("no codex executable found")
+                                           : launch_.unavailable_reason);
+  }
   std::weak_ptr<Session> weak = weak_from_this();
   appserver::AppServerHandlers handlers;
   handlers.on_notification = [weak](const std::string& method, const Json& params) {
@@ -126,10 +165,16 @@ asio::awaitable<void> Session::spawn(const Json& config_overrides, const std::st
   settings.config_overrides = config_overrides;
   settings.profile = profile;
   settings.env = launch_.env;
+  settings.env["CODEX_HOME"] = codex_home_;
   settings.unset_env = launch_.unset_env;
   settings.cwd = cwd_;
   settings.name = "app-server " + id_;
+  stopping_child_ = false;
+  cancelled_ = false;
   co_await client_->start(launch_.command, settings);
+  // Recorded so that a server restarting after a crash can end this child, and only it.
+  child_identity_ = process::identify(client_->pid());
+  persist_meta();
 }
 
 asio::awaitable<void> Session::start(tools::StartRequest request) {
@@ -140,6 +185,11 @@ asio::awaitable<void> Session::start(tools::StartRequest request) {
   sandbox_ = request.turn.sandbox.value_or("");
   config_overrides_ = request.config_overrides;
   approval_timeout_ms_ = request.approval_timeout_ms;
+  base_instructions_ = request.base_instructions.value_or("");
+  developer_instructions_ = request.developer_instructions.value_or("");
+  personality_ = request.turn.personality.value_or("");
+  ephemeral_ = request.ephemeral;
+  persist_meta();
   try {
     co_await spawn(config_overrides_, profile_);
     Json params = {{"approvalPolicy", approval_policy_}, {"sandbox", sandbox_}};
@@ -154,6 +204,7 @@ asio::awaitable<void> Session::start(tools::StartRequest request) {
     const auto started = co_await client_->thread_start(params);
     thread_id_ = started.value("thread", Json::object()).value("id", std::string());
     if (cwd_.empty()) cwd_ = started.value("cwd", std::string());
+    persist_meta();
     record({.type = "progress", .data = {{"method", "thread/started"}, {"threadId", thread_id_}}});
     co_await begin_turn(request.prompt, request.turn, request.images);
   } catch (const ToolError&) {
@@ -177,6 +228,10 @@ asio::awaitable<void> Session::start_fork(const Session& source) {
   sandbox_ = source.sandbox_;
   config_overrides_ = source.config_overrides_;
   approval_timeout_ms_ = source.approval_timeout_ms_;
+  base_instructions_ = source.base_instructions_;
+  developer_instructions_ = source.developer_instructions_;
+  personality_ = source.personality_;
+  codex_home_ = source.codex_home_;
   forked_from_ = source.id_;
   try {
     co_await spawn(config_overrides_, profile_);
@@ -209,7 +264,7 @@ asio::awaitable<void> Session::begin_turn(const std::string& prompt,
     params["sandboxPolicy"] = sandbox_policy(sandbox_);
   }
   if (turn.cwd) params["cwd"] = cwd_ = *turn.cwd;
-  if (turn.personality) params["personality"] = *turn.personality;
+  if (turn.personality) params["personality"] = personality_ = *turn.personality;
   output_schema_ = turn.output_schema;
   if (output_schema_) params["outputSchema"] = *output_schema_;
   tracker_.begin_turn(output_schema_.has_value());
@@ -227,16 +282,59 @@ asio::awaitable<void> Session::begin_turn(const std::string& prompt,
 }
 
 asio::awaitable<void> Session::reply(tools::ReplyRequest request) {
-  if (status_ == Status::cancelled || !client_ || !client_->running()) {
-    throw ToolError("SESSION_NOT_RUNNING", "session " + id_ + " is " + to_string(status_) +
-                                               "; its codex process has ended");
-  }
   if (turn_running()) {
     throw ToolError("SESSION_BUSY", "session " + id_ +
                                         " is still working on a turn; poll with codex_check, "
                                         "or interrupt it with codex_session");
   }
+  if (!has_child()) co_await resume_thread();
   co_await begin_turn(request.prompt, request.turn, {});
+}
+
+asio::awaitable<void> Session::resume_thread() {
+  if (thread_id_.empty()) {
+    throw ToolError("SESSION_NOT_RUNNING",
+                    "session " + id_ + " never got a Codex thread to continue; start a new one");
+  }
+  if (ephemeral_) {
+    throw ToolError("SESSION_NOT_RUNNING", "session " + id_ +
+                                               " was ephemeral: codex kept no copy of its "
+                                               "thread to resume; start a new session");
+  }
+  if (client_) {
+    const auto old = client_;  // a crashed child: make sure its group is gone
+    co_await old->shutdown(kShutdownGrace);
+  }
+  const auto previous = status_;
+  set_status(Status::starting);
+  std::string failure;
+  try {
+    co_await spawn(config_overrides_, profile_);
+    Json params = {{"threadId", thread_id_}, {"excludeTurns", true}};
+    if (!cwd_.empty()) params["cwd"] = cwd_;
+    if (!model_.empty()) params["model"] = model_;
+    if (!approval_policy_.empty()) params["approvalPolicy"] = approval_policy_;
+    if (!sandbox_.empty()) params["sandbox"] = sandbox_;
+    if (!base_instructions_.empty()) params["baseInstructions"] = base_instructions_;
+    if (!developer_instructions_.empty()) params["developerInstructions"] = developer_instructions_;
+    if (!personality_.empty()) params["personality"] = personality_;
+    co_await client_->thread_resume(params);
+  } catch (const std::exception& e) {
+    failure = std::string("could not resume thread ") + thread_id_ + ": " + e.what();
+  }
+  if (!failure.empty()) {  // (no co_await inside a catch block)
+    spdlog::warn("session {}: {}", id_, failure);
+    stopping_child_ = true;
+    if (client_) {
+      const auto client = client_;
+      co_await client->shutdown(kShutdownGrace);
+    }
+    last_error_ = failure;
+    set_status(previous);
+    record({.type = "error", .data = {{"message", failure}}, .pinned = true});
+    throw ToolError("SESSION_NOT_RUNNING", failure);
+  }
+  record({.type = "progress", .data = {{"method", "thread/resumed"}, {"threadId", thread_id_}}});
 }
 
 asio::awaitable<void> Session::interrupt() {
@@ -259,9 +357,10 @@ asio::awaitable<void> Session::clean_background_terminals() {
   co_await client_->call(method, params, std::chrono::seconds(30));
 }
 
-asio::awaitable<void> Session::cancel(const std::string& reason) {
+asio::awaitable<void> Session::cancel(std::string reason) {
   if (cancelled_) co_return;
   cancelled_ = true;
+  stopping_child_ = true;
   resolve_pending("cancel", reason);
   set_status(Status::cancelled);
   record({.type = "progress", .data = {{"method", "codex-mcp/cancelled"}, {"reason", reason}}});
@@ -271,18 +370,59 @@ asio::awaitable<void> Session::cancel(const std::string& reason) {
   }
 }
 
+asio::awaitable<void> Session::stop_child(std::string reason, std::chrono::milliseconds grace) {
+  if (!client_ || stopping_child_) co_return;
+  stopping_child_ = true;
+  resolve_pending("cancel", reason);
+  if (turn_running()) {
+    fail(reason);
+  } else {
+    record({.type = "progress", .data = {{"method", "codex-mcp/stopped"}, {"reason", reason}}});
+  }
+  const auto client = client_;
+  co_await client->shutdown(grace);
+  persist_meta();
+}
+
+void Session::mark_interrupted_by_restart() {
+  if (!turn_running()) return;
+  const std::string message =
+      "codex-mcp restarted while this turn was running: its outcome is unknown and its "
+      "codex process was stopped. codex_reply continues the thread.";
+  Json result = {{"turnId", interrupted_turn_id_},
+                 {"status", "failed"},
+                 {"text", ""},
+                 {"error", {{"message", message}, {"code", "SERVER_RESTARTED"}}},
+                 {"completedAt", now_ms()}};
+  result_ = std::move(result);
+  if (journal_) journal_->save_result(result_);
+  fail(message, {{"code", "SERVER_RESTARTED"}});
+}
+
 void Session::on_notification(const std::string& method, const Json& params) {
   auto event = tracker_.on_notification(method, params);
   if (tracker_.outcome() && !tracker_.turn_running() && turn_running()) {
-    last_outcome_ = tracker_.outcome();
-    last_completed_ms_ = now_ms();
-    resolve_pending("decline", "turn ended");
-    set_status(last_outcome_->status == "failed" ? Status::error : Status::idle);
-    if (last_outcome_->status == "failed") {
-      last_error_ = last_outcome_->error.value("message", std::string("turn failed"));
-    }
+    finish_turn(*tracker_.outcome());
   }
   if (event) record(std::move(*event));
+}
+
+void Session::finish_turn(const TurnOutcome& outcome) {
+  result_ = {{"turnId", outcome.turn_id},
+             {"status", outcome.status},
+             {"text", outcome.text},
+             {"completedAt", now_ms()}};
+  if (outcome.structured_output) result_["structuredOutput"] = *outcome.structured_output;
+  if (!outcome.usage.is_null()) result_["usage"] = outcome.usage;
+  if (!outcome.error.is_null()) result_["error"] = outcome.error;
+  if (outcome.duration_ms > 0) result_["durationMs"] = outcome.duration_ms;
+  // On disk before anyone can be told the turn is over.
+  if (journal_) journal_->save_result(result_);
+  resolve_pending("decline", "turn ended");
+  if (outcome.status == "failed") {
+    last_error_ = outcome.error.value("message", std::string("turn failed"));
+  }
+  set_status(outcome.status == "failed" ? Status::error : Status::idle);
 }
 
 asio::awaitable<Json> Session::on_server_request(std::string method, Json params) {
@@ -376,7 +516,11 @@ void Session::respond_user_input(const tools::CheckRequest& request) {
 }
 
 void Session::on_exit(int exit_code, const std::string& stderr_tail) {
-  if (cancelled_) return;
+  child_identity_.reset();
+  if (cancelled_ || stopping_child_) {
+    persist_meta();
+    return;
+  }
   const bool was_working = turn_running();
   std::string message = "codex app-server exited with code " + std::to_string(exit_code);
   if (was_working) message += " during the turn";
@@ -385,88 +529,6 @@ void Session::on_exit(int exit_code, const std::string& stderr_tail) {
         "; stderr: " + stderr_tail.substr(stderr_tail.size() > 600 ? stderr_tail.size() - 600 : 0);
   spdlog::warn("session {}: {}", id_, message);
   fail(message);
-}
-
-Json Session::result_json() const {
-  if (!last_outcome_) return nullptr;
-  Json result = {{"turnId", last_outcome_->turn_id},
-                 {"status", last_outcome_->status},
-                 {"text", last_outcome_->text},
-                 {"completedAt", last_completed_ms_}};
-  if (last_outcome_->structured_output)
-    result["structuredOutput"] = *last_outcome_->structured_output;
-  if (!last_outcome_->usage.is_null()) result["usage"] = last_outcome_->usage;
-  if (!last_outcome_->error.is_null()) result["error"] = last_outcome_->error;
-  if (last_outcome_->duration_ms > 0) result["durationMs"] = last_outcome_->duration_ms;
-  return result;
-}
-
-Json Session::progress_json() const {
-  Json progress = {{"phase", status_ == Status::waiting_approval ? "waiting_approval"
-                             : turn_running()                    ? tracker_.phase()
-                                                                 : "finished"},
-                   {"pendingActions", open_actions()},
-                   {"lastMethod", tracker_.last_method()}};
-  const auto& usage = tracker_.token_usage();
-  if (usage.is_object() && usage.contains("total")) progress["tokens"] = usage["total"];
-  return progress;
-}
-
-std::size_t Session::open_actions() const {
-  std::size_t open = 0;
-  for (const auto& [request_id, pending] : pending_) open += pending.answer ? 0 : 1;
-  return open;
-}
-
-Json Session::actions_json() const {
-  Json actions = Json::array();
-  for (const auto& [request_id, pending] : pending_) {
-    if (pending.answer) continue;
-    Json action = {{"requestId", request_id},
-                   {"kind", to_string(pending.kind)},
-                   {"createdAt", pending.created_ms},
-                   {"expiresAt", pending.expires_ms}};
-    action.update(pending.details);
-    actions.push_back(std::move(action));
-  }
-  return actions;
-}
-
-std::string Session::interaction_state() const {
-  if (open_actions() > 0) return "waiting_input";
-  return turn_running() ? "working" : "finished";
-}
-
-std::string Session::recommended_next_action() const {
-  for (const auto& [request_id, pending] : pending_) {
-    if (!pending.answer) {
-      return pending.kind == ActionKind::user_input ? "respond_user_input" : "respond_permission";
-    }
-  }
-  return turn_running() ? "poll" : "none";
-}
-
-Json Session::info_json(bool sensitive) const {
-  Json info = {{"sessionId", id_},
-               {"status", to_string(status_)},
-               {"createdAt", created_ms_},
-               {"updatedAt", updated_ms_},
-               {"model", model_.empty() ? Json(nullptr) : Json(model_)},
-               {"approvalPolicy", approval_policy_},
-               {"sandbox", sandbox_},
-               {"pendingActions", open_actions()},
-               {"lastEventId", ring_.next_id() - 1}};
-  if (!last_error_.empty()) info["lastError"] = last_error_;
-  if (!forked_from_.empty()) info["forkedFrom"] = forked_from_;
-  if (last_outcome_) info["lastTurnStatus"] = last_outcome_->status;
-  if (sensitive) {
-    info["threadId"] = thread_id_;
-    info["cwd"] = cwd_;
-    info["profile"] = profile_.empty() ? Json(nullptr) : Json(profile_);
-    info["config"] = config_overrides_;
-    info["pid"] = client_ ? client_->pid() : -1;
-  }
-  return info;
 }
 
 }  // namespace codex_mcp::session

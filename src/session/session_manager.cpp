@@ -1,5 +1,6 @@
 #include "codex_mcp/session/session_manager.hpp"
 
+#include <algorithm>
 #include <random>
 
 #include <spdlog/spdlog.h>
@@ -10,6 +11,7 @@
 
 #include "codex_mcp/appserver/codex_binary.hpp"
 #include "codex_mcp/mcp/tool.hpp"
+#include "codex_mcp/store/session_journal.hpp"
 #include "codex_mcp/util/environment.hpp"
 
 namespace asio = boost::asio;
@@ -18,7 +20,7 @@ namespace codex_mcp::session {
 
 namespace {
 
-std::string new_session_id() {
+std::string random_session_id() {
   static std::mt19937_64 random{std::random_device{}()};
   static const char* kHex = "0123456789abcdef";
   std::string id = "sess_";
@@ -26,14 +28,71 @@ std::string new_session_id() {
   return id;
 }
 
+/// Runs `task(session)` for every session at once and waits for all of them.
+template <typename Task>
+asio::awaitable<void> for_each_in_parallel(asio::any_io_executor executor,
+                                           std::vector<std::shared_ptr<Session>> sessions,
+                                           Task task) {
+  if (sessions.empty()) co_return;
+  auto remaining = std::make_shared<std::size_t>(sessions.size());
+  auto all_done = std::make_shared<asio::steady_timer>(executor, asio::steady_timer::time_point::max());
+  for (auto& session : sessions) {
+    asio::co_spawn(executor, task(session), [remaining, all_done](std::exception_ptr error) {
+      if (error) {
+        try {
+          std::rethrow_exception(error);
+        } catch (const std::exception& e) {
+          spdlog::warn("stopping a session failed: {}", e.what());
+        }
+      }
+      if (--*remaining == 0) all_done->cancel();
+    });
+  }
+  boost::system::error_code ec;
+  if (*remaining > 0) co_await all_done->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+}
+
+asio::awaitable<void> interrupt_and_wait(std::shared_ptr<Session> session,
+                                         std::chrono::milliseconds wait) {
+  if (!session->turn_running() || !session->has_child()) co_return;
+  try {
+    co_await session->interrupt();
+  } catch (const std::exception& e) {
+    spdlog::debug("session {}: interrupt at shutdown failed: {}", session->id(), e.what());
+    co_return;
+  }
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  while (session->turn_running() && std::chrono::steady_clock::now() < deadline) {
+    co_await session->wait_for_change(deadline);
+  }
+}
+
 }  // namespace
 
 SessionManager::SessionManager(asio::any_io_executor executor, const app::Options& options)
-    : executor_(executor), options_(options), sweep_timer_(executor) {}
+    : executor_(executor),
+      options_(options),
+      policy_{.idle_stop = options.idle_timeout,
+              .stuck_cancel = options.stuck_timeout,
+              .unload_after = options.unload_after,
+              .sweep_every = options.sweep_interval},
+      retention_{.max_age = options.retention_age,
+                 .max_sessions = options.retention_sessions,
+                 .max_bytes = options.retention_bytes},
+      sweep_timer_(executor) {}
 
 SessionManager::~SessionManager() = default;
 
 void SessionManager::start() {
+  state_ = store::StateDir::open(options_.state_dir);
+  if (!state_.writable()) {
+    spdlog::warn("{}: sessions are kept in memory only and will not survive a restart",
+                 state_.problem());
+  } else if (!state_.owner()) {
+    spdlog::warn("{}", state_.problem());
+  } else {
+    recover();
+  }
   asio::co_spawn(executor_, sweep_loop(), asio::detached);
 }
 
@@ -44,38 +103,62 @@ codex::ExecutableChoice SessionManager::executable() const {
                               .cwd = util::current_directory()});
 }
 
-std::shared_ptr<Session> SessionManager::create() {
-  if (stopping_) throw mcp::ToolError("CANCELLED", "codex-mcp is shutting down");
-  const auto choice = executable();
-  if (choice.path.empty()) throw mcp::ToolError("CODEX_NOT_FOUND", choice.error);
+Launch SessionManager::make_launch() const {
   Launch launch;
+  const auto choice = executable();
   // The npm launcher is a Node script that spawns the native binary: running the binary
   // directly saves a Node process (~44 MB) and its start-up per session.
-  launch.command.executable = appserver::resolve_native_codex(choice.path);
-  auto id = new_session_id();
-  while (sessions_.contains(id)) id = new_session_id();
+  if (!choice.path.empty()) launch.command.executable = appserver::resolve_native_codex(choice.path);
+  launch.unavailable_reason = choice.error;
+  return launch;
+}
+
+std::string SessionManager::new_unique_id() const {
+  auto id = random_session_id();
+  while (sessions_.contains(id) || on_disk_.contains(id)) id = random_session_id();
+  return id;
+}
+
+void SessionManager::ensure_accepting_work() const {
+  if (stopping_) throw mcp::ToolError("CANCELLED", "codex-mcp is shutting down");
+}
+
+std::shared_ptr<Session> SessionManager::create() {
+  ensure_accepting_work();
+  auto launch = make_launch();
+  if (launch.command.executable.empty()) {
+    throw mcp::ToolError("CODEX_NOT_FOUND", launch.unavailable_reason);
+  }
+  const auto id = new_unique_id();
   auto session = std::make_shared<Session>(executor_, id, std::move(launch));
+  if (state_.writable()) {
+    session->attach_journal(store::SessionJournal::open(executor_, state_.sessions_path() / id));
+  }
   sessions_[id] = session;
   return session;
 }
 
-std::shared_ptr<Session> SessionManager::find(const std::string& id) const {
-  const auto it = sessions_.find(id);
-  if (it == sessions_.end()) {
-    throw mcp::ToolError("SESSION_NOT_FOUND",
-                         "no session " + id + " (list them with codex_session action=list)");
+std::shared_ptr<Session> SessionManager::find(const std::string& id) {
+  if (const auto it = sessions_.find(id); it != sessions_.end()) return it->second;
+  if (on_disk_.contains(id)) {
+    if (auto session = load(id)) return session;
   }
-  return it->second;
+  throw mcp::ToolError("SESSION_NOT_FOUND",
+                       "no session " + id + " (list them with codex_session action=list)");
 }
 
-std::vector<std::shared_ptr<Session>> SessionManager::all() const {
-  std::vector<std::shared_ptr<Session>> out;
-  for (const auto& [id, session] : sessions_) out.push_back(session);
+std::vector<ListedSession> SessionManager::list() const {
+  std::vector<ListedSession> out;
+  for (const auto& [id, session] : sessions_) out.push_back({id, session->meta_json(), session});
+  for (const auto& [id, disk] : on_disk_) {
+    Json meta = disk.meta;
+    meta["recovered"] = true;
+    out.push_back({id, std::move(meta), nullptr});
+  }
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    return a.meta.value("createdAt", std::int64_t{0}) < b.meta.value("createdAt", std::int64_t{0});
+  });
   return out;
-}
-
-void SessionManager::remove(const std::string& id) {
-  sessions_.erase(id);
 }
 
 asio::awaitable<void> SessionManager::sweep_loop() {
@@ -90,20 +173,28 @@ asio::awaitable<void> SessionManager::sweep_loop() {
 
 void SessionManager::sweep() {
   const auto now = now_ms();
-  for (const auto& session : all()) {
+  std::vector<std::shared_ptr<Session>> loaded;
+  for (const auto& [id, session] : sessions_) loaded.push_back(session);
+  for (const auto& session : loaded) {
     const auto age = std::chrono::milliseconds(now - session->updated_ms());
-    const auto status = session->status();
-    if (status == Status::idle && age > policy_.idle_cancel) {
-      spdlog::info("session {} idle for {} min: cancelling", session->id(), age.count() / 60000);
-      asio::co_spawn(executor_, session->cancel("idle timeout"), asio::detached);
-    } else if (session->turn_running() && age > policy_.running_cancel) {
-      spdlog::warn("session {} stuck for {} h: cancelling", session->id(), age.count() / 3600000);
-      asio::co_spawn(executor_, session->cancel("stuck: no progress for 4 hours"), asio::detached);
-    } else if ((status == Status::cancelled || status == Status::error) &&
-               age > policy_.finished_remove) {
-      remove(session->id());
+    const auto minutes = std::to_string(age.count() / 60000);
+    if (session->status() == Status::idle && session->has_child() && age > policy_.idle_stop) {
+      spdlog::info("session {} idle for {} min: stopping its codex process", session->id(),
+                   minutes);
+      const std::string reason = "idle for " + minutes +
+                                 " min: its codex process was stopped to free memory; "
+                                 "codex_reply resumes the thread";
+      asio::co_spawn(executor_, session->stop_child(reason, std::chrono::milliseconds(2000)),
+                     asio::detached);
+    } else if (session->turn_running() && age > policy_.stuck_cancel) {
+      spdlog::warn("session {} made no progress for {} min: cancelling", session->id(), minutes);
+      const std::string reason = "stuck: no progress for " + minutes + " min";
+      asio::co_spawn(executor_, session->cancel(reason), asio::detached);
+    } else if (!session->has_child() && !session->turn_running() && age > policy_.unload_after) {
+      unload(session);
     }
   }
+  if (state_.owner()) prune();
 }
 
 asio::awaitable<void> SessionManager::drain(std::chrono::steady_clock::time_point deadline) {
@@ -118,12 +209,23 @@ asio::awaitable<void> SessionManager::drain(std::chrono::steady_clock::time_poin
   }
 }
 
-asio::awaitable<void> SessionManager::shutdown() {
+asio::awaitable<void> SessionManager::shutdown(std::chrono::milliseconds interrupt_wait,
+                                               std::chrono::milliseconds grace) {
   stopping_ = true;
   sweep_timer_.cancel();
-  for (const auto& session : all()) {
-    const std::string reason = "codex-mcp is shutting down";
-    co_await session->cancel(reason);
+  std::vector<std::shared_ptr<Session>> loaded;
+  for (const auto& [id, session] : sessions_) loaded.push_back(session);
+  // An interrupted turn ends cleanly (status interrupted, its result saved); only what
+  // does not stop in time is recorded as cut off by the shutdown.
+  co_await for_each_in_parallel(executor_, loaded, [interrupt_wait](std::shared_ptr<Session> s) {
+    return interrupt_and_wait(std::move(s), interrupt_wait);
+  });
+  co_await for_each_in_parallel(executor_, loaded, [grace](std::shared_ptr<Session> s) {
+    const std::string reason = "codex-mcp shut down";
+    return s->stop_child(reason, grace);
+  });
+  for (const auto& session : loaded) {
+    if (session->journal()) session->journal()->flush();
   }
 }
 

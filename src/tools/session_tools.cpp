@@ -94,6 +94,7 @@ asio::awaitable<Json> start_session(session::SessionManager& manager, Json argum
 asio::awaitable<Json> reply_session(session::SessionManager& manager, Json arguments,
                                     mcp::ToolCallContext& context) {
   auto request = decode_reply(arguments);
+  manager.ensure_accepting_work();
   auto session = manager.find(request.session_id);
   const auto wait_ms = request.turn.wait_for_result_ms;
   co_await session->reply(std::move(request));
@@ -105,7 +106,9 @@ asio::awaitable<Json> manage_sessions(session::SessionManager& manager, Json arg
   const auto request = decode_session(arguments);
   if (request.action == "list") {
     Json sessions = Json::array();
-    for (const auto& session : manager.all()) sessions.push_back(session->info_json(false));
+    for (const auto& listed : manager.list()) {
+      sessions.push_back(Session::info_from_meta(listed.meta, false));
+    }
     co_return Json{{"sessions", std::move(sessions)}};
   }
   if (request.action == "clean") {
@@ -113,22 +116,28 @@ asio::awaitable<Json> manage_sessions(session::SessionManager& manager, Json arg
                               ? std::vector<std::string>{"idle", "error", "cancelled"}
                               : request.statuses;
     Json matched = Json::array(), removed = Json::array();
+    std::size_t disk_removed = 0;
     const auto now = session::now_ms();
-    for (const auto& session : manager.all()) {
-      const auto status = session::to_string(session->status());
+    for (const auto& listed : manager.list()) {
+      const auto status = listed.meta.value("status", std::string());
+      const auto updated = listed.meta.value("updatedAt", std::int64_t{0});
       if (std::find(statuses.begin(), statuses.end(), status) == statuses.end()) continue;
-      if (request.older_than_ms && now - session->updated_ms() < *request.older_than_ms) continue;
-      matched.push_back(session->id());
+      if (request.older_than_ms && now - updated < *request.older_than_ms) continue;
+      matched.push_back(listed.id);
       if (request.dry_run) continue;
-      const std::string reason = "cleaned";
-      co_await session->cancel(reason);
-      manager.remove(session->id());
-      removed.push_back(session->id());
+      // Only on disk and told to leave the disk alone: nothing to remove.
+      if (!listed.session && !request.include_disk) continue;
+      if (listed.session) {
+        const std::string reason = "cleaned";
+        co_await listed.session->cancel(reason);
+      }
+      disk_removed += manager.remove(listed.id, request.include_disk) ? 1 : 0;
+      removed.push_back(listed.id);
     }
     co_return Json{{"matchedSessionIds", matched},
                    {"removedSessionIds", removed},
                    {"removedCount", removed.size()},
-                   {"diskSessionsRemoved", 0},
+                   {"diskSessionsRemoved", disk_removed},
                    {"dryRun", request.dry_run}};
   }
   auto session = manager.find(*request.session_id);
@@ -153,6 +162,7 @@ asio::awaitable<Json> manage_sessions(session::SessionManager& manager, Json arg
       throw mcp::ToolError("SESSION_NOT_RUNNING",
                            "session " + session->id() + " has no thread to fork");
     }
+    manager.ensure_accepting_work();
     auto fork = manager.create();
     co_await fork->start_fork(*session);
     co_return Json{{"sessionId", fork->id()},

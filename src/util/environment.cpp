@@ -11,6 +11,13 @@ std::string env_or_empty(const char* name) {
   return value ? value : "";
 }
 
+std::string codex_home() {
+  auto home = env_or_empty("CODEX_HOME");
+  if (!home.empty()) return home;
+  home = env_or_empty("HOME");
+  return (home.empty() ? std::string("/tmp") : home) + "/.codex";
+}
+
 std::string current_directory() {
   char buffer[4096];
   return ::getcwd(buffer, sizeof buffer) ? buffer : "/";

@@ -52,6 +52,10 @@ class EventRing {
 
   /// Appends (or coalesces into the previous unread delta); returns the event's id.
   std::int64_t append(Event event);
+  /// True when append(event) would merge it into the newest event (id next_id() - 1).
+  bool would_coalesce(const Event& event) { return coalesce_target(event) != nullptr; }
+  /// Puts back an event read from the session's log, keeping its id (ids must grow).
+  void restore(Event event);
   /// Events with id >= cursor, oldest first, at most max_events of them. Marks them read,
   /// so later deltas no longer merge into them.
   PollSlice read(std::int64_t cursor, std::size_t max_events);
@@ -66,6 +70,8 @@ class EventRing {
 
  private:
   static std::size_t size_of(const Event& event);
+  Event* coalesce_target(const Event& event);
+  std::int64_t push(Event event);
   void evict_to_fit();
   void evict_at(std::deque<Event>::iterator it);
 

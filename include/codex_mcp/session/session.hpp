@@ -5,7 +5,15 @@
 // failed, start failed, child died) | cancelled (stopped by the caller or the server).
 // Every server→client request is answered: approvals and questions wait in actions[]
 // until the caller responds, the approval timeout declines them, or an interrupt/cancel
-// resolves them. Threading: the loop thread only; coroutines hold a shared_ptr to it.
+// resolves them.
+//
+// The child is not the session: it may be stopped (idle too long, server shutdown) or
+// gone (crash, a restart of the server) while the session, its thread and its events
+// stay. A reply to a session without a child starts a new app-server and resumes the
+// thread (`thread/resume`, same CODEX_HOME), so the model keeps the history. With a
+// journal, every event, the metadata and the result are also written to the state
+// directory, and restore() brings a session back from it after a restart.
+// Threading: the loop thread only; coroutines hold a shared_ptr to it.
 #pragma once
 
 #include <chrono>
@@ -16,6 +24,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -23,21 +32,29 @@
 #include <nlohmann/json.hpp>
 
 #include "codex_mcp/appserver/client.hpp"
+#include "codex_mcp/process/identity.hpp"
 #include "codex_mcp/session/event_ring.hpp"
 #include "codex_mcp/session/server_requests.hpp"
 #include "codex_mcp/session/turn_tracker.hpp"
 #include "codex_mcp/tools/requests.hpp"
 
+namespace codex_mcp::store {
+class SessionJournal;
+}
+
 namespace codex_mcp::session {
 
 enum class Status { starting, running, waiting_approval, idle, error, cancelled };
 std::string to_string(Status status);
+/// Nullopt for a name that is not a status.
+std::optional<Status> status_from_string(const std::string& name);
 
 /// How to start children; shared by all sessions.
 struct Launch {
   appserver::CodexCommand command;
   std::map<std::string, std::string> env;
   std::vector<std::string> unset_env;
+  std::string unavailable_reason{};  ///< why command.executable is empty, if it is
 };
 
 struct PendingAction {
@@ -55,6 +72,16 @@ class Session : public std::enable_shared_from_this<Session> {
   Session(boost::asio::any_io_executor executor, std::string id, Launch launch);
   ~Session();
 
+  /// A session read back from the state directory: no child, its events in the ring.
+  /// `meta` must have passed store::load_meta.
+  static std::shared_ptr<Session> restore(boost::asio::any_io_executor executor, Launch launch,
+                                          const Json& meta, std::vector<Event> events,
+                                          Json result,
+                                          std::shared_ptr<store::SessionJournal> journal);
+  /// From now on every event, the metadata and results are written through `journal`.
+  void attach_journal(std::shared_ptr<store::SessionJournal> journal);
+  const std::shared_ptr<store::SessionJournal>& journal() const { return journal_; }
+
   const std::string& id() const { return id_; }
   Status status() const { return status_; }
   const std::string& thread_id() const { return thread_id_; }
@@ -64,20 +91,30 @@ class Session : public std::enable_shared_from_this<Session> {
     return status_ == Status::running || status_ == Status::waiting_approval ||
            status_ == Status::starting;
   }
+  /// Its app-server child is alive.
+  bool has_child() const;
+  /// Restored from the state directory by this server (not started by it).
+  bool recovered() const { return recovered_; }
 
   /// Spawns the app-server, starts the thread and the first turn. Failures leave the
   /// session in `error` with an error event, and are rethrown as ToolError.
   boost::asio::awaitable<void> start(tools::StartRequest request);
   /// Starts the child for a fork of `source` (thread/fork), idle, with its history.
   boost::asio::awaitable<void> start_fork(const Session& source);
-  /// Next turn on the thread. SESSION_BUSY while a turn runs.
+  /// Next turn on the thread. SESSION_BUSY while a turn runs. Without a child (stopped,
+  /// crashed, or recovered after a restart) a new app-server resumes the thread first.
   boost::asio::awaitable<void> reply(tools::ReplyRequest request);
   /// turn/interrupt; pending approvals are declined. SESSION_NOT_RUNNING when idle.
   boost::asio::awaitable<void> interrupt();
   /// thread/backgroundTerminals/clean on this session's thread.
   boost::asio::awaitable<void> clean_background_terminals();
   /// Stops the child (idempotent); pending approvals are cancelled.
-  boost::asio::awaitable<void> cancel(const std::string& reason);
+  boost::asio::awaitable<void> cancel(std::string reason);
+  /// Stops the child but keeps the session as it is (idle stays idle): for the idle
+  /// sweep and server shutdown. A turn still running becomes an error saying `reason`.
+  boost::asio::awaitable<void> stop_child(std::string reason, std::chrono::milliseconds grace);
+  /// After a restart: the turn that was running when the server died is lost.
+  void mark_interrupted_by_restart();
 
   /// Answers a pending approval / question; throws ToolError (REQUEST_NOT_FOUND, …).
   void respond_permission(const tools::CheckRequest& request);
@@ -103,6 +140,10 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string recommended_next_action() const;
   /// codex_session list/get view; sensitive adds cwd, profile, config, threadId.
   Json info_json(bool sensitive) const;
+  /// Everything persisted in meta.json (a superset of the sensitive info view).
+  Json meta_json() const;
+  /// The list/get view of a meta.json (what info_json(sensitive) gives once restored).
+  static Json info_from_meta(const Json& meta, bool sensitive);
 
  private:
   void on_notification(const std::string& method, const Json& params);
@@ -114,6 +155,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void resolve_pending(const std::string& decision, const std::string& why);
   void set_status(Status status);
   void refresh_status();
+  void persist_meta();
+  void finish_turn(const TurnOutcome& outcome);
+  boost::asio::awaitable<void> resume_thread();
   boost::asio::awaitable<void> begin_turn(const std::string& prompt,
                                           const tools::TurnSettings& turn,
                                           const std::vector<std::string>& images);
@@ -126,6 +170,9 @@ class Session : public std::enable_shared_from_this<Session> {
   Status status_ = Status::starting;
   std::string thread_id_;
   std::string cwd_, model_, profile_, approval_policy_, sandbox_;
+  std::string base_instructions_, developer_instructions_, personality_;
+  bool ephemeral_ = false;
+  std::string codex_home_;  ///< where the thread's rollout lives: resume needs the same one
   Json config_overrides_ = Json::object();
   std::int64_t approval_timeout_ms_ = 60000;
   std::optional<Json> output_schema_;
@@ -133,14 +180,18 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string last_error_;
   EventRing ring_;
   TurnTracker tracker_;
-  std::optional<TurnOutcome> last_outcome_;
-  std::int64_t last_completed_ms_ = 0;
+  Json result_;  ///< the last finished turn's result (null before the first)
   std::int64_t consumed_cursor_ = 0;
   std::map<std::string, PendingAction> pending_;
   std::int64_t next_request_ = 0;
   std::list<boost::asio::steady_timer*> waiters_;
   bool cancelled_ = false;
+  bool stopping_child_ = false;  ///< we are stopping the child: its exit is no failure
+  bool recovered_ = false;
+  std::string interrupted_turn_id_;  ///< restored: the turn that was running at the crash
+  std::optional<process::ProcessIdentity> child_identity_;
   std::string forked_from_;
+  std::shared_ptr<store::SessionJournal> journal_;
 };
 
 std::int64_t now_ms();

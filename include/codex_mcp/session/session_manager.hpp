@@ -1,10 +1,21 @@
-// SessionManager: every session of this server, by id, and their lifecycle: creation,
-// lookup, background cleanup (idle > 30 min and stuck > 4 h are cancelled; finished ones
-// leave memory after 5 min), drain on stdin EOF and stop on shutdown.
+// SessionManager: every session of this server, by id, and their lifecycle.
+//
+// - Creation and lookup. Sessions persisted in the state directory are listed from
+//   their metadata and loaded into memory on first use (find), so memory holds only the
+//   sessions in use, however many the directory keeps.
+// - Recovery at start-up, when this server owns the state directory: sessions of dead
+//   servers are indexed, their leftover children reaped (only when pid and start time
+//   still match), turns that were running marked as lost, and old sessions pruned.
+// - The sweep: children idle too long are stopped (the session stays idle; a reply
+//   resumes its thread), stuck turns are cancelled, and sessions without a child leave
+//   memory after a while (they stay on disk). Retention limits are applied.
+// - Drain on stdin EOF and shutdown: running turns get time to finish, then are
+//   interrupted, then every child is stopped, in parallel; state is flushed.
 // Threading: the loop thread only.
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -17,14 +28,23 @@
 #include "codex_mcp/app/options.hpp"
 #include "codex_mcp/codex/locate.hpp"
 #include "codex_mcp/session/session.hpp"
+#include "codex_mcp/store/retention.hpp"
+#include "codex_mcp/store/state_dir.hpp"
 
 namespace codex_mcp::session {
 
 struct LifecyclePolicy {
-  std::chrono::milliseconds idle_cancel{30 * 60 * 1000};
-  std::chrono::milliseconds running_cancel{4 * 60 * 60 * 1000};
-  std::chrono::milliseconds finished_remove{5 * 60 * 1000};
+  std::chrono::milliseconds idle_stop{30 * 60 * 1000};
+  std::chrono::milliseconds stuck_cancel{4 * 60 * 60 * 1000};
+  std::chrono::milliseconds unload_after{5 * 60 * 1000};
   std::chrono::milliseconds sweep_every{60 * 1000};
+};
+
+/// A session as codex_session list/clean see it: loaded, or known from its metadata.
+struct ListedSession {
+  std::string id;
+  Json meta;                         ///< Session::meta_json(), or meta.json on disk
+  std::shared_ptr<Session> session;  ///< null while it is only on disk
 };
 
 class SessionManager {
@@ -32,32 +52,59 @@ class SessionManager {
   SessionManager(boost::asio::any_io_executor executor, const app::Options& options);
   ~SessionManager();
 
-  /// Starts the cleanup sweep.
+  /// Opens the state directory, recovers what a dead server left, starts the sweep.
+  /// Blocks briefly when orphans must be reaped (before any request is served).
   void start();
   boost::asio::any_io_executor executor() const { return executor_; }
   const app::Options& options() const { return options_; }
+  const store::StateDir& state() const { return state_; }
   /// The codex executable sessions run (re-resolved on each call: PATH may change).
   codex::ExecutableChoice executable() const;
-  /// A new session ready to start; throws ToolError when no codex executable is usable.
+  /// A new session ready to start; throws ToolError when no codex executable is usable
+  /// or the server is shutting down.
   std::shared_ptr<Session> create();
-  /// Throws ToolError SESSION_NOT_FOUND.
-  std::shared_ptr<Session> find(const std::string& id) const;
-  std::vector<std::shared_ptr<Session>> all() const;
-  void remove(const std::string& id);
+  /// Throws ToolError (CANCELLED) once the server stopped taking new work.
+  void ensure_accepting_work() const;
+  /// Loaded, or loaded now from the state directory; throws ToolError SESSION_NOT_FOUND.
+  std::shared_ptr<Session> find(const std::string& id);
+  /// Every session, loaded or on disk, oldest first.
+  std::vector<ListedSession> list() const;
+  /// Forgets the session; with `delete_files` its state directory goes too. Returns
+  /// whether files were deleted.
+  bool remove(const std::string& id, bool delete_files);
+  std::size_t loaded_count() const { return sessions_.size(); }
 
-  /// stdin EOF: waits until no turn runs, or the deadline.
+  /// stdin EOF: stops taking new work and waits until no turn runs, or the deadline.
   boost::asio::awaitable<void> drain(std::chrono::steady_clock::time_point deadline);
-  /// Cancels every session (stopping their children).
-  boost::asio::awaitable<void> shutdown();
+  /// Interrupts turns still running (waiting up to `interrupt_wait` for them to end),
+  /// then stops every child (`grace` per step), all sessions in parallel.
+  boost::asio::awaitable<void> shutdown(std::chrono::milliseconds interrupt_wait,
+                                        std::chrono::milliseconds grace);
+
+  /// One pass of the lifecycle rules (also run by the sweep timer).
+  void sweep();
 
  private:
+  struct DiskSession {
+    Json meta;
+    std::uintmax_t bytes = 0;
+  };
+
+  Launch make_launch() const;
+  std::string new_unique_id() const;
+  void recover();
+  std::shared_ptr<Session> load(const std::string& id);
+  void unload(const std::shared_ptr<Session>& session);
+  void prune();
   boost::asio::awaitable<void> sweep_loop();
-  void sweep();
 
   boost::asio::any_io_executor executor_;
   app::Options options_;
   LifecyclePolicy policy_;
-  std::map<std::string, std::shared_ptr<Session>> sessions_;
+  store::RetentionPolicy retention_;
+  store::StateDir state_;
+  std::map<std::string, std::shared_ptr<Session>> sessions_;  // loaded
+  std::map<std::string, DiskSession> on_disk_;                // persisted, not loaded
   boost::asio::steady_timer sweep_timer_;
   bool stopping_ = false;
 };

@@ -1,0 +1,171 @@
+// What a session looks like from outside: the views the tools return (result, progress,
+// actions, list/get info) and the record persisted in meta.json, which restore() reads
+// back after a restart. info_json() is a projection of meta_json(), so a session looks
+// the same whether it is loaded or only on disk.
+#include "codex_mcp/session/session.hpp"
+
+#include <unistd.h>
+
+#include "codex_mcp/store/session_journal.hpp"
+
+namespace codex_mcp::session {
+
+namespace {
+
+const char* const kPublicFields[] = {"sessionId",   "status",         "createdAt",
+                                     "updatedAt",   "model",          "approvalPolicy",
+                                     "sandbox",     "pendingActions", "lastEventId",
+                                     "lastError",   "forkedFrom",     "lastTurnStatus",
+                                     "recovered"};
+const char* const kSensitiveFields[] = {"threadId", "cwd", "profile", "config", "pid"};
+
+std::string string_or_empty(const Json& json, const char* key) {
+  const auto it = json.find(key);
+  return it != json.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+}  // namespace
+
+Json Session::result_json() const {
+  return result_;
+}
+
+Json Session::progress_json() const {
+  Json progress = {{"phase", status_ == Status::waiting_approval ? "waiting_approval"
+                             : turn_running()                    ? tracker_.phase()
+                                                                 : "finished"},
+                   {"pendingActions", open_actions()},
+                   {"lastMethod", tracker_.last_method()}};
+  const auto& usage = tracker_.token_usage();
+  if (usage.is_object() && usage.contains("total")) progress["tokens"] = usage["total"];
+  return progress;
+}
+
+std::size_t Session::open_actions() const {
+  std::size_t open = 0;
+  for (const auto& [request_id, pending] : pending_) open += pending.answer ? 0 : 1;
+  return open;
+}
+
+Json Session::actions_json() const {
+  Json actions = Json::array();
+  for (const auto& [request_id, pending] : pending_) {
+    if (pending.answer) continue;
+    Json action = {{"requestId", request_id},
+                   {"kind", to_string(pending.kind)},
+                   {"createdAt", pending.created_ms},
+                   {"expiresAt", pending.expires_ms}};
+    action.update(pending.details);
+    actions.push_back(std::move(action));
+  }
+  return actions;
+}
+
+std::string Session::interaction_state() const {
+  if (open_actions() > 0) return "waiting_input";
+  return turn_running() ? "working" : "finished";
+}
+
+std::string Session::recommended_next_action() const {
+  for (const auto& [request_id, pending] : pending_) {
+    if (!pending.answer) {
+      return pending.kind == ActionKind::user_input ? "respond_user_input" : "respond_permission";
+    }
+  }
+  return turn_running() ? "poll" : "none";
+}
+
+Json Session::meta_json() const {
+  Json meta = {{"format", store::kSessionFormat},
+               {"sessionId", id_},
+               {"status", to_string(status_)},
+               {"createdAt", created_ms_},
+               {"updatedAt", updated_ms_},
+               {"model", model_.empty() ? Json(nullptr) : Json(model_)},
+               {"approvalPolicy", approval_policy_},
+               {"sandbox", sandbox_},
+               {"pendingActions", open_actions()},
+               {"lastEventId", ring_.next_id() - 1},
+               {"threadId", thread_id_},
+               {"cwd", cwd_},
+               {"profile", profile_.empty() ? Json(nullptr) : Json(profile_)},
+               {"config", config_overrides_},
+               {"pid", has_child() ? client_->pid() : -1},
+               {"codexHome", codex_home_},
+               {"settings",
+                {{"approvalTimeoutMs", approval_timeout_ms_},
+                 {"baseInstructions", base_instructions_},
+                 {"developerInstructions", developer_instructions_},
+                 {"personality", personality_},
+                 {"ephemeral", ephemeral_}}},
+               {"consumedCursor", consumed_cursor_}};
+  if (!last_error_.empty()) meta["lastError"] = last_error_;
+  if (!forked_from_.empty()) meta["forkedFrom"] = forked_from_;
+  if (result_.is_object()) meta["lastTurnStatus"] = result_.value("status", std::string());
+  if (recovered_) meta["recovered"] = true;
+  if (turn_running() && !tracker_.turn_id().empty()) meta["turnId"] = tracker_.turn_id();
+  if (child_identity_ && has_child()) {
+    meta["child"] = process::to_json(*child_identity_);
+  } else {
+    meta["child"] = nullptr;
+  }
+  static const auto server = process::identify(::getpid());  // this server, for its lifetime
+  if (server) meta["server"] = process::to_json(*server);
+  return meta;
+}
+
+Json Session::info_from_meta(const Json& meta, bool sensitive) {
+  Json info = Json::object();
+  for (const char* field : kPublicFields) {
+    if (meta.contains(field)) info[field] = meta[field];
+  }
+  if (sensitive) {
+    for (const char* field : kSensitiveFields) {
+      if (meta.contains(field)) info[field] = meta[field];
+    }
+  }
+  return info;
+}
+
+Json Session::info_json(bool sensitive) const {
+  return info_from_meta(meta_json(), sensitive);
+}
+
+std::shared_ptr<Session> Session::restore(boost::asio::any_io_executor executor, Launch launch,
+                                          const Json& meta, std::vector<Event> events,
+                                          Json result,
+                                          std::shared_ptr<store::SessionJournal> journal) {
+  auto session = std::make_shared<Session>(std::move(executor),
+                                           meta["sessionId"].get<std::string>(), std::move(launch));
+  Session& s = *session;
+  s.status_ = status_from_string(meta["status"].get<std::string>()).value_or(Status::error);
+  s.created_ms_ = meta["createdAt"].get<std::int64_t>();
+  s.updated_ms_ = meta["updatedAt"].get<std::int64_t>();
+  s.thread_id_ = string_or_empty(meta, "threadId");
+  s.cwd_ = string_or_empty(meta, "cwd");
+  s.model_ = string_or_empty(meta, "model");
+  s.profile_ = string_or_empty(meta, "profile");
+  s.approval_policy_ = string_or_empty(meta, "approvalPolicy");
+  s.sandbox_ = string_or_empty(meta, "sandbox");
+  s.last_error_ = string_or_empty(meta, "lastError");
+  s.forked_from_ = string_or_empty(meta, "forkedFrom");
+  s.interrupted_turn_id_ = string_or_empty(meta, "turnId");
+  if (const auto home = string_or_empty(meta, "codexHome"); !home.empty()) s.codex_home_ = home;
+  if (meta.contains("config") && meta["config"].is_object()) s.config_overrides_ = meta["config"];
+  const auto settings = meta.value("settings", Json::object());
+  if (settings.is_object()) {
+    s.approval_timeout_ms_ = settings.value("approvalTimeoutMs", s.approval_timeout_ms_);
+    s.base_instructions_ = string_or_empty(settings, "baseInstructions");
+    s.developer_instructions_ = string_or_empty(settings, "developerInstructions");
+    s.personality_ = string_or_empty(settings, "personality");
+    s.ephemeral_ = settings.value("ephemeral", false);
+  }
+  for (auto& event : events) s.ring_.restore(std::move(event));
+  s.consumed_cursor_ = std::min(meta.value("consumedCursor", std::int64_t{0}), s.ring_.next_id());
+  s.result_ = std::move(result);
+  s.recovered_ = true;
+  s.journal_ = std::move(journal);  // attached last: restoring writes nothing
+  return session;
+}
+
+}  // namespace codex_mcp::session
