@@ -51,7 +51,8 @@ std::vector<ProcessIdentity> descendants_of(int root) {
     while (const dirent* entry = ::readdir(dir)) {
       const int pid = std::atoi(entry->d_name);
       if (pid <= 0) continue;
-      if (const auto fields = stat_fields(pid)) children.emplace(std::stoi((*fields)[kParent]), pid);
+      if (const auto fields = stat_fields(pid))
+        children.emplace(std::stoi((*fields)[kParent]), pid);
     }
     ::closedir(dir);
   }
@@ -100,7 +101,8 @@ int process_group_of(int pid) {
 }
 
 nlohmann::json to_json(const ProcessIdentity& identity) {
-  return {{"pid", identity.pid}, {"startTicks", identity.start_ticks}, {"bootId", identity.boot_id}};
+  return {
+      {"pid", identity.pid}, {"startTicks", identity.start_ticks}, {"bootId", identity.boot_id}};
 }
 
 std::optional<ProcessIdentity> identity_from_json(const nlohmann::json& json) {

@@ -27,7 +27,7 @@ Event* EventRing::coalesce_target(const Event& event) {
     return nullptr;
   }
   return merged->get_ref<const std::string&>().size() < limits_.max_coalesced_bytes ? &last
-                                                                                     : nullptr;
+                                                                                    : nullptr;
 }
 
 std::int64_t EventRing::append(Event event) {

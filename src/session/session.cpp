@@ -82,6 +82,10 @@ void Session::attach_journal(std::shared_ptr<store::SessionJournal> journal) {
   persist_meta();
 }
 
+void Session::flush_journal() {
+  if (journal_) journal_->flush();
+}
+
 bool Session::has_child() const {
   return client_ && client_->running();
 }
@@ -106,7 +110,8 @@ void Session::record(Event event) {
   if (journal_) {
     // Logged before the ring takes it: a merge needs only the new text, a new event its id.
     if (ring_.would_coalesce(event)) {
-      journal_->append_delta(ring_.next_id() - 1, event.data["delta"].get_ref<const std::string&>());
+      journal_->append_delta(ring_.next_id() - 1,
+                             event.data["delta"].get_ref<const std::string&>());
     } else {
       event.id = ring_.next_id();
       journal_->append_event(event);

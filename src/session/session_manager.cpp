@@ -35,7 +35,8 @@ asio::awaitable<void> for_each_in_parallel(asio::any_io_executor executor,
                                            Task task) {
   if (sessions.empty()) co_return;
   auto remaining = std::make_shared<std::size_t>(sessions.size());
-  auto all_done = std::make_shared<asio::steady_timer>(executor, asio::steady_timer::time_point::max());
+  auto all_done =
+      std::make_shared<asio::steady_timer>(executor, asio::steady_timer::time_point::max());
   for (auto& session : sessions) {
     asio::co_spawn(executor, task(session), [remaining, all_done](std::exception_ptr error) {
       if (error) {
@@ -108,7 +109,8 @@ Launch SessionManager::make_launch() const {
   const auto choice = executable();
   // The npm launcher is a Node script that spawns the native binary: running the binary
   // directly saves a Node process (~44 MB) and its start-up per session.
-  if (!choice.path.empty()) launch.command.executable = appserver::resolve_native_codex(choice.path);
+  if (!choice.path.empty())
+    launch.command.executable = appserver::resolve_native_codex(choice.path);
   launch.unavailable_reason = choice.error;
   return launch;
 }

@@ -12,11 +12,10 @@ namespace codex_mcp::session {
 
 namespace {
 
-const char* const kPublicFields[] = {"sessionId",   "status",         "createdAt",
-                                     "updatedAt",   "model",          "approvalPolicy",
-                                     "sandbox",     "pendingActions", "lastEventId",
-                                     "lastError",   "forkedFrom",     "lastTurnStatus",
-                                     "recovered"};
+const char* const kPublicFields[] = {
+    "sessionId",      "status",         "createdAt",      "updatedAt",   "model",
+    "approvalPolicy", "sandbox",        "pendingActions", "lastEventId", "lastError",
+    "forkedFrom",     "lastTurnStatus", "recovered"};
 const char* const kSensitiveFields[] = {"threadId", "cwd", "profile", "config", "pid"};
 
 std::string string_or_empty(const Json& json, const char* key) {
@@ -132,8 +131,7 @@ Json Session::info_json(bool sensitive) const {
 }
 
 std::shared_ptr<Session> Session::restore(boost::asio::any_io_executor executor, Launch launch,
-                                          const Json& meta, std::vector<Event> events,
-                                          Json result,
+                                          const Json& meta, std::vector<Event> events, Json result,
                                           std::shared_ptr<store::SessionJournal> journal) {
   auto session = std::make_shared<Session>(std::move(executor),
                                            meta["sessionId"].get<std::string>(), std::move(launch));

@@ -19,7 +19,8 @@ std::vector<std::string> sessions_to_prune(std::vector<RetentionEntry> entries,
   };
   for (const auto& entry : entries) {
     if (!entry.prunable) continue;
-    const bool too_old = policy.max_age.count() > 0 && now_ms - entry.updated_ms > policy.max_age.count();
+    const bool too_old =
+        policy.max_age.count() > 0 && now_ms - entry.updated_ms > policy.max_age.count();
     if (!too_old && !over_limits()) continue;
     doomed.push_back(entry.id);
     --count;

@@ -66,8 +66,8 @@ void SessionJournal::buffer_line(std::string line, bool durable) {
   pending_ += line;
   pending_ += '\n';
   if (durable || pending_.size() >= kFlushBytes) {
-    flush();
-    if (durable && events_fd_ >= 0 && ::fdatasync(events_fd_) != 0) {
+    const bool written = flush();
+    if (durable && written && ::fdatasync(events_fd_) != 0) {
       failed(std::string("cannot sync ") + kEventsFile + ": " + std::strerror(errno));
     }
     return;
@@ -97,11 +97,11 @@ bool SessionJournal::ensure_events_open() {
   return events_fd_ >= 0;
 }
 
-void SessionJournal::flush() {
-  if (pending_.empty()) return;
+bool SessionJournal::flush() {
+  if (pending_.empty()) return events_fd_ >= 0;
   if (!ensure_events_open()) {
     pending_.clear();  // the ring still holds them; the log has a gap the loader tolerates
-    return;
+    return false;
   }
   // After a torn write, start on a fresh line so only the torn line is lost.
   if (torn_line_) pending_.insert(0, 1, '\n');
@@ -113,17 +113,20 @@ void SessionJournal::flush() {
     if (n <= 0) {
       failed(std::string("cannot append to ") + kEventsFile + ": " + std::strerror(errno));
       torn_line_ = rest.size() < pending_.size();
-      break;
+      pending_.clear();
+      return false;
     }
     rest.remove_prefix(static_cast<std::size_t>(n));
   }
   pending_.clear();
+  return true;
 }
 
 void SessionJournal::save_meta(const Json& meta) {
   if (discarded_) return;
   try {
-    write_file_atomically(dir_ / kMetaFile, meta.dump(2, ' ', false, Json::error_handler_t::replace));
+    write_file_atomically(dir_ / kMetaFile,
+                          meta.dump(2, ' ', false, Json::error_handler_t::replace));
   } catch (const std::system_error& e) {
     failed(e.what());
   }

@@ -73,18 +73,18 @@ std::optional<Json> load_meta(const fs::path& dir, std::string& problem) {
     return std::nullopt;
   }
   if (meta.value("format", std::string()) != kSessionFormat) {
-    problem = path.string() + " is not a codex-mcp session (no \"format\": \"" +
-              kSessionFormat + "\")";
+    problem =
+        path.string() + " is not a codex-mcp session (no \"format\": \"" + kSessionFormat + "\")";
     return std::nullopt;
   }
-  const bool valid =
-      has_string(meta, "sessionId") && meta["sessionId"] == dir.filename().string() &&
-      has_string(meta, "status") &&
-      std::find(kStatuses.begin(), kStatuses.end(), meta["status"].get<std::string>()) !=
-          kStatuses.end() &&
-      has_integer(meta, "createdAt") && has_integer(meta, "updatedAt");
+  const bool valid = has_string(meta, "sessionId") &&
+                     meta["sessionId"] == dir.filename().string() && has_string(meta, "status") &&
+                     std::find(kStatuses.begin(), kStatuses.end(),
+                               meta["status"].get<std::string>()) != kStatuses.end() &&
+                     has_integer(meta, "createdAt") && has_integer(meta, "updatedAt");
   if (!valid) {
-    problem = path.string() + " lacks sessionId/status/createdAt/updatedAt or names another session";
+    problem =
+        path.string() + " lacks sessionId/status/createdAt/updatedAt or names another session";
     return std::nullopt;
   }
   return meta;

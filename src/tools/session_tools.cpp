@@ -70,6 +70,7 @@ asio::awaitable<Json> answer_after_turn_start(std::shared_ptr<Session> session,
   if (wait_ms && *wait_ms > 0) execution = co_await wait_for_result(session, *wait_ms, context);
   Json out = session_summary(*session);
   out["execution"] = execution;
+  session->flush_journal();
   if (!session->turn_running()) {
     const auto result = session->result_json();
     if (!result.is_null()) {
@@ -225,6 +226,7 @@ asio::awaitable<Json> check_session(session::SessionManager& manager, Json argum
   }
   if (request.poll.max_bytes) session::enforce_max_bytes(out, *request.poll.max_bytes);
   session->set_consumed_cursor(out["nextCursor"].get<std::int64_t>());
+  session->flush_journal();  // what a caller was shown survives a crash of ours
   co_return out;
 }
 

@@ -121,15 +121,14 @@ asio::awaitable<Json> setup_report(session::SessionManager& manager, Json argume
   if (configs.empty()) warnings.push_back("no config.toml is visible; codex uses its defaults");
   const auto& state = manager.state();
   const auto& options = manager.options();
-  report["stateDir"] = {
-      {"path", options.state_dir},
-      {"access", store::to_string(state.access())},
-      {"persistent", state.writable()},
-      {"sessions", manager.list().size()},
-      {"retention",
-       {{"days", static_cast<double>(options.retention_age.count()) / 86400000.0},
-        {"maxSessions", options.retention_sessions},
-        {"maxMb", options.retention_bytes >> 20}}}};
+  report["stateDir"] = {{"path", options.state_dir},
+                        {"access", store::to_string(state.access())},
+                        {"persistent", state.writable()},
+                        {"sessions", manager.list().size()},
+                        {"retention",
+                         {{"days", static_cast<double>(options.retention_age.count()) / 86400000.0},
+                          {"maxSessions", options.retention_sessions},
+                          {"maxMb", options.retention_bytes >> 20}}}};
   if (!state.problem().empty()) {
     report["stateDir"]["problem"] = state.problem();
     warnings.push_back(state.problem());

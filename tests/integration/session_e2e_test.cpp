@@ -8,118 +8,15 @@
 #include <fstream>
 #include <thread>
 
-#include "mcp_process.hpp"
+#include "e2e_fixture.hpp"
 
 namespace fs = std::filesystem;
-using codex_mcp::testing::Json;
-using codex_mcp::testing::McpProcess;
+using namespace codex_mcp::testing;
 using namespace std::chrono_literals;
 
 namespace {
 
-const std::string kSource = CODEX_MCP_SOURCE_DIR;
-const std::string kCodex = kSource + "/.deps/npm/node_modules/.bin/codex";
-const std::string kFake = kSource + "/tests/fixtures/fake_app_server.mjs";
-
-class SessionE2E : public ::testing::Test {
- protected:
-  void SetUp() override {
-    root_ = fs::temp_directory_path() /
-            ("codex-mcp-e2e-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(root_);
-    fs::create_directories(root_ / "work");
-    fs::create_directories(root_ / "home");
-  }
-  void TearDown() override {
-    if (server_) {
-      // stdin EOF is how clients stop servers: it must exit 0 with its children stopped.
-      server_->close_stdin();
-      EXPECT_EQ(server_->wait_exit(60s), 0) << server_->stderr_text();
-    }
-    server_.reset();
-    model_.reset();
-    std::error_code ec;
-    fs::remove_all(root_, ec);
-  }
-
-  /// The mock model with these rules, and a CODEX_HOME pointing codex at it.
-  void start_model(const Json& rules) {
-    std::ofstream(root_ / "rules.json") << rules.dump();
-    model_ = std::make_unique<McpProcess>(
-        "/usr/bin/env", std::vector<std::string>{"node", kSource + "/tests/fixtures/mock_model.mjs",
-                                                 "--script", (root_ / "rules.json").string(),
-                                                 "--port-file", (root_ / "port").string(), "--log",
-                                                 (root_ / "requests.jsonl").string()});
-    for (int i = 0; i < 300 && !fs::exists(root_ / "port"); ++i) std::this_thread::sleep_for(50ms);
-    std::string port;
-    std::ifstream(root_ / "port") >> port;
-    ASSERT_FALSE(port.empty()) << "mock model did not start";
-    std::ofstream(root_ / "home" / "config.toml")
-        << "model = \"mock-model\"\nmodel_provider = \"mock_provider\"\n"
-           "approval_policy = \"on-request\"\nsandbox_mode = \"read-only\"\n"
-           "[model_providers.mock_provider]\nname = \"Mock\"\n"
-           "base_url = \"http://127.0.0.1:" +
-               port +
-               "/v1\"\nwire_api = \"responses\"\n"
-               "request_max_retries = 0\nstream_max_retries = 0\n"
-               "[analytics]\nenabled = false\n"
-               "[features]\nplugins = false\nremote_plugin = false\napps = false\ngoals = false\n";
-  }
-
-  void start_server(const std::string& codex, std::vector<std::string> extra_env = {}) {
-    std::vector<std::string> env = {"CODEX_HOME=" + (root_ / "home").string(),
-                                    "CODEX_MCP_PATH=" + codex,
-                                    "CODEX_MCP_STATE_DIR=" + (root_ / "state").string(),
-                                    "HTTP_PROXY=http://127.0.0.1:9",
-                                    "HTTPS_PROXY=http://127.0.0.1:9",
-                                    "NO_PROXY=127.0.0.1,localhost",
-                                    "OPENAI_API_KEY=",
-                                    "CODEX_API_KEY="};
-    env.insert(env.end(), extra_env.begin(), extra_env.end());
-    server_ = std::make_unique<McpProcess>(CODEX_MCP_BINARY, std::vector<std::string>{}, env);
-    server_->initialize();
-  }
-
-  /// The tool's structured result; the test fails on an isError result.
-  Json tool(const std::string& name, const Json& arguments) {
-    const auto response = server_->call_tool(name, arguments);
-    const auto& result = response["result"];
-    EXPECT_FALSE(result.value("isError", false)) << result.dump();
-    return result.value("structuredContent", Json::object());
-  }
-
-  Json start(const std::string& prompt, Json advanced = Json::object()) {
-    return tool("codex", {{"prompt", prompt},
-                          {"approvalPolicy", "on-request"},
-                          {"sandbox", "read-only"},
-                          {"cwd", (root_ / "work").string()},
-                          {"advanced", advanced}});
-  }
-
-  /// Long-polls until `done(poll)` or the hang guard runs out; returns the last poll.
-  Json poll_until(const std::string& session, const std::function<bool(const Json&)>& done) {
-    Json poll;
-    for (int i = 0; i < 60; ++i) {
-      poll = tool("codex_check", {{"action", "poll"},
-                                  {"sessionId", session},
-                                  {"maxEvents", 100},
-                                  {"pollOptions", {{"waitMs", 1000}}}});
-      if (done(poll)) return poll;
-    }
-    ADD_FAILURE() << "condition not reached; last poll: " << poll.dump();
-    return poll;
-  }
-
-  static bool finished(const Json& poll) {
-    const auto status = poll.value("status", std::string());
-    return status == "idle" || status == "error" || status == "cancelled";
-  }
-
-  fs::path root_;
-  std::unique_ptr<McpProcess> model_;
-  std::unique_ptr<McpProcess> server_;
-};
+class SessionE2E : public E2EFixture {};
 
 }  // namespace
 

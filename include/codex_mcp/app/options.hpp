@@ -21,9 +21,9 @@ struct Options {
   std::size_t max_line_bytes = 16u << 20;
   std::chrono::milliseconds drain_timeout{30000};  ///< stdin EOF: wait for running turns
   // Session lifecycle (the sweep).
-  std::chrono::milliseconds idle_timeout{30 * 60 * 1000};   ///< stop an idle session's child
+  std::chrono::milliseconds idle_timeout{30 * 60 * 1000};    ///< stop an idle session's child
   std::chrono::milliseconds stuck_timeout{4 * 3600 * 1000};  ///< cancel a turn without progress
-  std::chrono::milliseconds unload_after{5 * 60 * 1000};    ///< drop a childless session from memory
+  std::chrono::milliseconds unload_after{5 * 60 * 1000};  ///< drop a childless session from memory
   std::chrono::milliseconds sweep_interval{60 * 1000};
   // Retention of persisted sessions; 0 disables a limit.
   std::chrono::milliseconds retention_age{7LL * 24 * 3600 * 1000};

@@ -75,12 +75,13 @@ class Session : public std::enable_shared_from_this<Session> {
   /// A session read back from the state directory: no child, its events in the ring.
   /// `meta` must have passed store::load_meta.
   static std::shared_ptr<Session> restore(boost::asio::any_io_executor executor, Launch launch,
-                                          const Json& meta, std::vector<Event> events,
-                                          Json result,
+                                          const Json& meta, std::vector<Event> events, Json result,
                                           std::shared_ptr<store::SessionJournal> journal);
   /// From now on every event, the metadata and results are written through `journal`.
   void attach_journal(std::shared_ptr<store::SessionJournal> journal);
   const std::shared_ptr<store::SessionJournal>& journal() const { return journal_; }
+  /// Writes buffered events now (before a tool call reports them).
+  void flush_journal();
 
   const std::string& id() const { return id_; }
   Status status() const { return status_; }

@@ -54,8 +54,8 @@ class SessionJournal : public std::enable_shared_from_this<SessionJournal> {
   void append_delta(std::int64_t id, std::string_view delta);
   void save_meta(const Json& meta);
   void save_result(const Json& result);
-  /// Writes buffered event lines now.
-  void flush();
+  /// Writes buffered event lines now; false when that failed.
+  bool flush();
   /// The session's files are being deleted: drop what is buffered and write nothing more.
   void discard();
   /// The most recent write failure, empty while every write succeeded.

@@ -25,7 +25,7 @@ bool is_session_id(const std::string& name);
 
 struct StoredSession {
   std::string id;
-  Json meta;                  ///< validated meta.json
+  Json meta;                 ///< validated meta.json
   std::uintmax_t bytes = 0;  ///< size of the session's files
 };
 

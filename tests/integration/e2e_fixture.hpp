@@ -1,0 +1,198 @@
+// The end-to-end fixture: a per-test directory, the mock model on 127.0.0.1 with a
+// CODEX_HOME pointing codex at it, and the MCP server driven over pipes. Shared by the
+// session and durable-session end-to-end tests.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <unistd.h>
+
+#include "mcp_process.hpp"
+
+namespace codex_mcp::testing {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+inline const std::string kSource = CODEX_MCP_SOURCE_DIR;
+inline const std::string kCodex = kSource + "/.deps/npm/node_modules/.bin/codex";
+inline const std::string kFake = kSource + "/tests/fixtures/fake_app_server.mjs";
+
+/// True while `pid` is a live process (a zombie or a missing pid is not).
+inline bool process_alive(int pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (pid <= 0 || !std::getline(stat, line)) return false;
+  const auto close = line.rfind(')');
+  return close != std::string::npos && close + 2 < line.size() && line[close + 2] != 'Z' &&
+         line[close + 2] != 'X';
+}
+
+/// Every live process descended from `root` (from /proc), `root` excluded.
+inline std::vector<int> descendants(int root) {
+  std::vector<std::pair<int, int>> parent_of;  // (pid, ppid)
+  for (const auto& entry : fs::directory_iterator("/proc")) {
+    const int pid = std::atoi(entry.path().filename().c_str());
+    std::ifstream stat(entry.path() / "stat");
+    std::string line;
+    if (pid <= 0 || !std::getline(stat, line)) continue;
+    const auto close = line.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream rest(line.substr(close + 2));
+    std::string state;
+    int ppid = 0;
+    rest >> state >> ppid;
+    if (state != "Z") parent_of.emplace_back(pid, ppid);
+  }
+  std::vector<int> out, frontier{root};
+  while (!frontier.empty()) {
+    const int parent = frontier.back();
+    frontier.pop_back();
+    for (const auto& [pid, ppid] : parent_of) {
+      if (ppid == parent) {
+        out.push_back(pid);
+        frontier.push_back(pid);
+      }
+    }
+  }
+  return out;
+}
+
+/// Waits (a hang guard, not a timing assertion) until `pid` is gone; true if it went.
+inline bool wait_until_gone(int pid, std::chrono::seconds guard = 20s) {
+  for (auto until = std::chrono::steady_clock::now() + guard;
+       std::chrono::steady_clock::now() < until; std::this_thread::sleep_for(50ms)) {
+    if (!process_alive(pid)) return true;
+  }
+  return false;
+}
+
+/// A per-test directory (work dir, CODEX_HOME, state dir), the mock model, and the server.
+class E2EFixture : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::temp_directory_path() /
+            ("codex-mcp-e2e-" + std::to_string(::getpid()) + "-" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(root_);
+    fs::create_directories(root_ / "work");
+    fs::create_directories(root_ / "home");
+  }
+  void TearDown() override {
+    if (server_) {
+      // stdin EOF is how clients stop servers: it must exit 0 with its children stopped.
+      server_->close_stdin();
+      EXPECT_EQ(server_->wait_exit(60s), 0) << server_->stderr_text();
+    }
+    server_.reset();
+    model_.reset();
+    std::error_code ec;
+    fs::remove_all(root_, ec);
+  }
+
+  /// The mock model with these rules, and a CODEX_HOME pointing codex at it.
+  void start_model(const Json& rules) {
+    std::ofstream(root_ / "rules.json") << rules.dump();
+    model_ = std::make_unique<McpProcess>(
+        "/usr/bin/env", std::vector<std::string>{"node", kSource + "/tests/fixtures/mock_model.mjs",
+                                                 "--script", (root_ / "rules.json").string(),
+                                                 "--port-file", (root_ / "port").string(), "--log",
+                                                 (root_ / "requests.jsonl").string()});
+    for (int i = 0; i < 300 && !fs::exists(root_ / "port"); ++i) std::this_thread::sleep_for(50ms);
+    std::string port;
+    std::ifstream(root_ / "port") >> port;
+    ASSERT_FALSE(port.empty()) << "mock model did not start";
+    std::ofstream(root_ / "home" / "config.toml")
+        << "model = \"mock-model\"\nmodel_provider = \"mock_provider\"\n"
+           "approval_policy = \"on-request\"\nsandbox_mode = \"read-only\"\n"
+           "[model_providers.mock_provider]\nname = \"Mock\"\n"
+           "base_url = \"http://127.0.0.1:" +
+               port +
+               "/v1\"\nwire_api = \"responses\"\n"
+               "request_max_retries = 0\nstream_max_retries = 0\n"
+               "[analytics]\nenabled = false\n"
+               "[features]\nplugins = false\nremote_plugin = false\napps = false\ngoals = false\n";
+  }
+
+  /// A new server process with the test's environment; `extra_env` entries win.
+  std::unique_ptr<McpProcess> launch_server(const std::string& codex,
+                                            const std::vector<std::string>& extra_env = {}) {
+    std::vector<std::string> env = {"CODEX_HOME=" + (root_ / "home").string(),
+                                    "CODEX_MCP_PATH=" + codex,
+                                    "CODEX_MCP_STATE_DIR=" + (root_ / "state").string(),
+                                    "HTTP_PROXY=http://127.0.0.1:9",
+                                    "HTTPS_PROXY=http://127.0.0.1:9",
+                                    "NO_PROXY=127.0.0.1,localhost",
+                                    "OPENAI_API_KEY=",
+                                    "CODEX_API_KEY="};
+    for (const auto& entry : extra_env) {
+      const auto key = entry.substr(0, entry.find('=') + 1);
+      std::erase_if(env, [&](const std::string& e) { return e.rfind(key, 0) == 0; });
+      env.push_back(entry);
+    }
+    auto server = std::make_unique<McpProcess>(CODEX_MCP_BINARY, std::vector<std::string>{}, env);
+    server->initialize();
+    return server;
+  }
+
+  void start_server(const std::string& codex, std::vector<std::string> extra_env = {}) {
+    server_ = launch_server(codex, extra_env);
+  }
+
+  /// Closes the server's stdin as a client does, and expects a clean exit.
+  void stop_server() {
+    server_->close_stdin();
+    EXPECT_EQ(server_->wait_exit(60s), 0) << server_->stderr_text();
+    server_.reset();
+  }
+
+  /// The tool's structured result; the test fails on an isError result.
+  Json tool(const std::string& name, const Json& arguments) {
+    const auto response = server_->call_tool(name, arguments);
+    const auto& result = response["result"];
+    EXPECT_FALSE(result.value("isError", false)) << result.dump();
+    return result.value("structuredContent", Json::object());
+  }
+
+  Json start(const std::string& prompt, Json advanced = Json::object()) {
+    return tool("codex", {{"prompt", prompt},
+                          {"approvalPolicy", "on-request"},
+                          {"sandbox", "read-only"},
+                          {"cwd", (root_ / "work").string()},
+                          {"advanced", advanced}});
+  }
+
+  /// Long-polls until `done(poll)` or the hang guard runs out; returns the last poll.
+  Json poll_until(const std::string& session, const std::function<bool(const Json&)>& done) {
+    Json poll;
+    for (int i = 0; i < 60; ++i) {
+      poll = tool("codex_check", {{"action", "poll"},
+                                  {"sessionId", session},
+                                  {"maxEvents", 100},
+                                  {"pollOptions", {{"waitMs", 1000}}}});
+      if (done(poll)) return poll;
+    }
+    ADD_FAILURE() << "condition not reached; last poll: " << poll.dump();
+    return poll;
+  }
+
+  static bool finished(const Json& poll) {
+    const auto status = poll.value("status", std::string());
+    return status == "idle" || status == "error" || status == "cancelled";
+  }
+
+  fs::path root_;
+  std::unique_ptr<McpProcess> model_;
+  std::unique_ptr<McpProcess> server_;
+};
+
+}  // namespace codex_mcp::testing
