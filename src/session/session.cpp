@@ -153,17 +153,25 @@ asio::awaitable<void> Session::spawn(const Json& config_overrides, const std::st
                                            : launch_.unavailable_reason);
   }
   std::weak_ptr<Session> weak = weak_from_this();
-  appserver::AppServerHandlers handlers;
-  handlers.on_notification = [weak](const std::string& method, const Json& params) {
-    if (auto self = weak.lock()) self->on_notification(method, params);
-  };
-  handlers.on_server_request = [weak](std::string method, Json params) -> asio::awaitable<Json> {
+  // A session may outlive several children (a reply resumes the thread in a new one): what
+  // an earlier child still says while it is being stopped must not touch the current one.
+  const auto generation = ++child_generation_;
+  const auto current = [weak, generation]() -> std::shared_ptr<Session> {
     auto self = weak.lock();
-    if (!self) throw jsonrpc::RpcError(-32000, "session is gone");
+    return self && self->child_generation_ == generation ? self : nullptr;
+  };
+  appserver::AppServerHandlers handlers;
+  handlers.on_notification = [current](const std::string& method, const Json& params) {
+    if (auto self = current()) self->on_notification(method, params);
+  };
+  handlers.on_server_request = [current](std::string method,
+                                         Json params) -> asio::awaitable<Json> {
+    auto self = current();
+    if (!self) throw jsonrpc::RpcError(-32000, "this codex process was replaced or stopped");
     co_return co_await self->on_server_request(std::move(method), std::move(params));
   };
-  handlers.on_exit = [weak](int code, const std::string& tail) {
-    if (auto self = weak.lock()) self->on_exit(code, tail);
+  handlers.on_exit = [current](int code, const std::string& tail) {
+    if (auto self = current()) self->on_exit(code, tail);
   };
   client_ = appserver::AppServerClient::create(executor_, std::move(handlers));
   appserver::AppServerSettings settings;
@@ -292,7 +300,8 @@ asio::awaitable<void> Session::reply(tools::ReplyRequest request) {
                                         " is still working on a turn; poll with codex_check, "
                                         "or interrupt it with codex_session");
   }
-  if (!has_child()) co_await resume_thread();
+  // A child being stopped (idle sweep) is as good as gone: resume in a new one.
+  if (!has_child() || stopping_child_) co_await resume_thread();
   co_await begin_turn(request.prompt, request.turn, {});
 }
 
