@@ -24,8 +24,8 @@ void run(const char* label, int deltas, bool poll_between, bool journaled = fals
   boost::asio::io_context io;
   const auto dir = std::filesystem::temp_directory_path() / "codex-mcp-bench-ingest";
   std::filesystem::remove_all(dir);
-  auto journal = journaled ? codex_mcp::store::SessionJournal::open(io.get_executor(), dir)
-                           : nullptr;
+  auto journal =
+      journaled ? codex_mcp::store::SessionJournal::open(io.get_executor(), dir) : nullptr;
   std::vector<std::string> lines;
   lines.reserve(static_cast<std::size_t>(deltas));
   for (int i = 0; i < deltas; ++i) {

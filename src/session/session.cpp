@@ -164,8 +164,7 @@ asio::awaitable<void> Session::spawn(const Json& config_overrides, const std::st
   handlers.on_notification = [current](const std::string& method, const Json& params) {
     if (auto self = current()) self->on_notification(method, params);
   };
-  handlers.on_server_request = [current](std::string method,
-                                         Json params) -> asio::awaitable<Json> {
+  handlers.on_server_request = [current](std::string method, Json params) -> asio::awaitable<Json> {
     auto self = current();
     if (!self) throw jsonrpc::RpcError(-32000, "this codex process was replaced or stopped");
     co_return co_await self->on_server_request(std::move(method), std::move(params));

@@ -187,7 +187,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::int64_t next_request_ = 0;
   std::list<boost::asio::steady_timer*> waiters_;
   bool cancelled_ = false;
-  bool stopping_child_ = false;  ///< we are stopping the child: its exit is no failure
+  bool stopping_child_ = false;         ///< we are stopping the child: its exit is no failure
   std::uint64_t child_generation_ = 0;  ///< which child's callbacks are current
   bool recovered_ = false;
   std::string interrupted_turn_id_;  ///< restored: the turn that was running at the crash
