@@ -196,7 +196,14 @@ void SessionManager::sweep() {
       unload(session);
     }
   }
-  if (state_.owner()) prune();
+  // The owner may have exited since we started: then the directory's upkeep is ours.
+  if (state_.access() == store::StateAccess::shared && state_.try_take_ownership()) {
+    spdlog::info("state: the other codex-mcp released {}; this server owns it now",
+                 state_.path().string());
+    recover();
+  } else if (state_.owner()) {
+    prune();
+  }
 }
 
 asio::awaitable<void> SessionManager::drain(std::chrono::steady_clock::time_point deadline) {

@@ -43,6 +43,7 @@ void SessionManager::recover() {
   std::vector<std::string> lost_turns;
   std::size_t foreign_live = 0;
   for (auto& stored : scan.sessions) {
+    if (sessions_.contains(stored.id) || on_disk_.contains(stored.id)) continue;  // ours
     try {
       // A session of another live server (one sharing the directory) is its business.
       const auto server = process::identity_from_json(stored.meta.value("server", Json()));

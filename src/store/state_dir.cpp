@@ -45,7 +45,7 @@ StateDir StateDir::open(const fs::path& path) {
     return dir;
   }
   dir.lock_fd_ = fd;
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+  if (!dir.try_take_ownership()) {
     // Another server owns the directory: say which, so the user can find it.
     const auto holder = read_small_file(lock_path, 64).value_or("");
     dir.access_ = StateAccess::shared;
@@ -55,13 +55,20 @@ StateDir StateDir::open(const fs::path& path) {
                    "(no recovery, orphan reaping or pruning)";
     return dir;
   }
-  const auto pid = std::to_string(::getpid());
-  if (::ftruncate(fd, 0) == 0) {
-    [[maybe_unused]] const auto written = ::pwrite(fd, pid.data(), pid.size(), 0);
-  }
-  dir.access_ = StateAccess::owner;
-  dir.problem_.clear();
   return dir;
+}
+
+bool StateDir::try_take_ownership() {
+  if (access_ == StateAccess::owner) return true;
+  if (lock_fd_ < 0 || ::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) return false;
+  // Our pid in the lock file tells a second server (and the user) who owns the directory.
+  const auto pid = std::to_string(::getpid());
+  if (::ftruncate(lock_fd_, 0) == 0) {
+    [[maybe_unused]] const auto written = ::pwrite(lock_fd_, pid.data(), pid.size(), 0);
+  }
+  access_ = StateAccess::owner;
+  problem_.clear();
+  return true;
 }
 
 StateDir::~StateDir() {

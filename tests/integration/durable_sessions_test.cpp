@@ -325,6 +325,27 @@ TEST_F(DurableSessions, ASecondServerLeavesTheFirstOnesLiveSessionsAlone) {
   EXPECT_EQ(second->wait_exit(30s), 0);
 }
 
+TEST_F(DurableSessions, WhenTheOwnerExitsAnotherServerTakesTheDirectoryOver) {
+  start_server(kFake);
+  const std::string first_sid = start("owner's", {{"waitForResult", 30000}})["sessionId"];
+  auto second = launch_server(kFake, {"CODEX_MCP_SWEEP_INTERVAL_MS=100"});
+  server_->kill_now(SIGKILL);
+  server_->wait_exit();
+  server_.reset();
+  // The second server's sweep finds the lock free and recovers what the owner left.
+  bool adopted = false;
+  for (int i = 0; i < 200 && !adopted; ++i) {
+    std::this_thread::sleep_for(50ms);
+    const auto list = second->call_tool("codex_session", {{"action", "list"}});
+    for (const auto& session : list["result"]["structuredContent"]["sessions"]) {
+      adopted = adopted || session["sessionId"] == first_sid;
+    }
+  }
+  EXPECT_TRUE(adopted) << second->stderr_text();
+  second->close_stdin();
+  EXPECT_EQ(second->wait_exit(30s), 0);
+}
+
 TEST_F(DurableSessions, UnwritableStateDirWarnsAndSessionsWorkInMemory) {
   std::ofstream(root_ / "a-file") << "x";
   start_server(kFake, {"CODEX_MCP_STATE_DIR=" + (root_ / "a-file" / "state").string()});

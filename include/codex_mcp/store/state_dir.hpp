@@ -38,6 +38,8 @@ class StateDir {
   StateAccess access() const { return access_; }
   bool writable() const { return access_ != StateAccess::unavailable; }
   bool owner() const { return access_ == StateAccess::owner; }
+  /// Shared: tries the lock again (its holder may have exited); true once we own it.
+  bool try_take_ownership();
   /// Why the access is less than `owner` (empty when it is the owner).
   const std::string& problem() const { return problem_; }
 
