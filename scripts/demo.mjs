@@ -1,7 +1,7 @@
 // The main job: a real Codex session end to end, offline. The official MCP SDK client
 // talks to build/codex-mcp, which runs the real `codex app-server` (pinned npm package)
 // against the mock model on 127.0.0.1 (tests/fixtures/mock_model.mjs). Prints what a
-// client sees at each step.
+// client sees at each step, including a server restart in the middle of the session.
 // Usage: node scripts/demo.mjs /abs/path/to/codex-mcp
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -43,8 +43,12 @@ const env = { ...process.env, CODEX_HOME: path.join(dir, "home"),
   HTTPS_PROXY: "http://127.0.0.1:9", NO_PROXY: "127.0.0.1,localhost" };
 delete env.OPENAI_API_KEY;
 delete env.CODEX_API_KEY;
-const client = new Client({ name: "codex-mcp-demo", version: "1.0.0" });
-await client.connect(new StdioClientTransport({ command: binary, args: [], env, stderr: "ignore" }));
+let client;
+const connect = async () => {
+  client = new Client({ name: "codex-mcp-demo", version: "1.0.0" });
+  await client.connect(new StdioClientTransport({ command: binary, args: [], env, stderr: "ignore" }));
+};
+await connect();
 const call = async (name, args) => {
   const result = await client.callTool({ name, arguments: args });
   if (result.isError) throw new Error(result.content[0].text);
@@ -80,6 +84,21 @@ try {
     "demo.txt created": fs.existsSync(path.join(work, "demo.txt")) });
 
   show("codex_session list", await call("codex_session", { action: "list" }));
+
+  // 3. The client goes away (stdin EOF: the server stops its children and exits), and a
+  // new server finds the session in the state directory and continues its thread.
+  await client.close();
+  await connect();
+  const recovered = await call("codex_session", { action: "get", sessionId: first.sessionId });
+  const replay = await call("codex_check", { action: "poll", sessionId: first.sessionId, cursor: 0,
+    maxEvents: 500, pollOptions: { skipDeltas: true } });
+  show("after a server restart: the session, and its events from cursor 0",
+    { status: recovered.status, recovered: recovered.recovered, events: replay.events.length,
+      lastResult: replay.result?.text });
+  const resumed = await call("codex_reply", { sessionId: first.sessionId,
+    prompt: "What was my first question?", waitForResult: 60000 });
+  show("codex_reply after the restart (thread/resume: the history is still there)",
+    { status: resumed.status, result: resumed.result.text });
   show("codex_session cancel", await call("codex_session", { action: "cancel", sessionId: first.sessionId }));
 } finally {
   await client.close();

@@ -216,6 +216,7 @@ asio::awaitable<void> Session::start(tools::StartRequest request) {
     const auto started = co_await client_->thread_start(params);
     thread_id_ = started.value("thread", Json::object()).value("id", std::string());
     if (cwd_.empty()) cwd_ = started.value("cwd", std::string());
+    if (model_.empty()) model_ = started.value("model", std::string());  // config.toml's
     persist_meta();
     record({.type = "progress", .data = {{"method", "thread/started"}, {"threadId", thread_id_}}});
     co_await begin_turn(request.prompt, request.turn, request.images);
