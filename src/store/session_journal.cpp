@@ -123,20 +123,17 @@ bool SessionJournal::flush() {
 }
 
 void SessionJournal::save_meta(const Json& meta) {
-  if (discarded_) return;
-  try {
-    write_file_atomically(dir_ / kMetaFile,
-                          meta.dump(2, ' ', false, Json::error_handler_t::replace));
-  } catch (const std::system_error& e) {
-    failed(e.what());
-  }
+  save(kMetaFile, meta);
 }
 
 void SessionJournal::save_result(const Json& result) {
+  save(kResultFile, result);
+}
+
+void SessionJournal::save(const char* file, const Json& content) {
   if (discarded_) return;
   try {
-    write_file_atomically(dir_ / kResultFile,
-                          result.dump(2, ' ', false, Json::error_handler_t::replace));
+    write_file_atomically(dir_ / file, content.dump(2, ' ', false, Json::error_handler_t::replace));
   } catch (const std::system_error& e) {
     failed(e.what());
   }

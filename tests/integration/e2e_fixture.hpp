@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "mcp_process.hpp"
+#include "test_dir.hpp"
 
 namespace codex_mcp::testing {
 
@@ -80,10 +81,7 @@ inline bool wait_until_gone(int pid, std::chrono::seconds guard = 20s) {
 class E2EFixture : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = fs::temp_directory_path() /
-            ("codex-mcp-e2e-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(root_);
+    root_ = fresh_test_dir("e2e");
     fs::create_directories(root_ / "work");
     fs::create_directories(root_ / "home");
   }

@@ -7,6 +7,8 @@
 
 #include <sys/stat.h>
 
+#include "test_dir.hpp"
+
 namespace fs = std::filesystem;
 using namespace codex_mcp::codex;
 
@@ -15,10 +17,7 @@ namespace {
 class LocateTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    root = fs::temp_directory_path() /
-           ("codex-mcp-locate-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(root);
+    root = codex_mcp::testing::fresh_test_dir("locate");
     fs::create_directories(root / "bin1");
     fs::create_directories(root / "bin2");
   }

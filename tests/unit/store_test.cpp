@@ -15,6 +15,7 @@
 #include "codex_mcp/store/session_journal.hpp"
 #include "codex_mcp/store/session_loader.hpp"
 #include "codex_mcp/store/state_dir.hpp"
+#include "test_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace codex_mcp;
@@ -25,10 +26,8 @@ namespace {
 class StoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("codex-mcp-store-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
+    dir_ = codex_mcp::testing::fresh_test_dir("store");
+    fs::remove(dir_);  // the tests create it themselves, to see its mode
   }
   void TearDown() override { fs::remove_all(dir_); }
 

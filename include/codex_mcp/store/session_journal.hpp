@@ -68,6 +68,7 @@ class SessionJournal : public std::enable_shared_from_this<SessionJournal> {
   SessionJournal(boost::asio::any_io_executor executor, std::filesystem::path dir);
   void buffer_line(std::string line, bool durable);
   void schedule_flush();
+  void save(const char* file, const Json& content);
   bool ensure_events_open();
   void failed(const std::string& what);
 
