@@ -53,6 +53,12 @@ ParseOutcome parse_options(int argc, const char* const* argv) {
       ->envname("CODEX_MCP_DRAIN_TIMEOUT_MS")
       ->check(CLI::Range(std::int64_t{0}, std::int64_t{3600000}))
       ->capture_default_str();
+  std::int64_t startup_ms = options.startup_timeout.count();
+  cli.add_option("--startup-timeout-ms", startup_ms,
+                 "How long a codex app-server child may take to start (answer initialize)")
+      ->envname("CODEX_MCP_STARTUP_TIMEOUT_MS")
+      ->check(CLI::Range(std::int64_t{100}, std::int64_t{3600000}))
+      ->capture_default_str();
 
   try {
     cli.parse(argc, argv);
@@ -67,6 +73,7 @@ ParseOutcome parse_options(int argc, const char* const* argv) {
     return {std::nullopt, 2};
   }
   options.drain_timeout = std::chrono::milliseconds(drain_ms);
+  options.startup_timeout = std::chrono::milliseconds(startup_ms);
   if (options.state_dir.empty()) options.state_dir = default_state_dir();
   const char* env_path = std::getenv("CODEX_MCP_PATH");
   const char* env_command = std::getenv("CODEX_MCP_COMMAND");

@@ -29,6 +29,17 @@ std::string last_line(const std::string& text) {
                      end - (begin == std::string::npos ? 0 : begin + 1) + 1);
 }
 
+// A hung child says nothing on the wire; its last stderr line is often the only clue.
+std::string startup_timeout_message(const AppServerSettings& settings,
+                                    const std::string& stderr_tail) {
+  std::string message = settings.name + " did not answer initialize within " +
+                        std::to_string(settings.initialize_timeout.count()) + " ms";
+  if (const auto line = last_line(stderr_tail); !line.empty()) {
+    message += " (its last stderr line: " + line + ")";
+  }
+  return message;
+}
+
 Json initialize_params() {
   Json client_info = Json::object();
   client_info["name"] = "codex-mcp";
@@ -125,12 +136,15 @@ asio::awaitable<Json> AppServerClient::start(CodexCommand command, AppServerSett
   Json params = initialize_params();
   Json result;
   std::string failure;
+  bool timed_out = false;
   try {
     result =
         co_await peer->call(std::move(method), std::move(params), settings_.initialize_timeout);
   } catch (const RpcError& e) {
     failure = e.what();
+    timed_out = e.code() == jsonrpc::code::kRequestTimeout;
   }
+  if (timed_out) throw StartupTimeout(startup_timeout_message(settings_, child_->stderr_tail()));
   if (!failure.empty()) {
     throw std::runtime_error(settings_.name + ": initialize failed: " + failure);
   }

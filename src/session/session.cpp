@@ -129,6 +129,7 @@ asio::awaitable<void> Session::spawn(const Json& config_overrides, const std::st
   settings.unset_env = launch_.unset_env;
   settings.cwd = cwd_;
   settings.name = "app-server " + id_;
+  settings.initialize_timeout = launch_.startup_timeout;
   co_await client_->start(launch_.command, settings);
 }
 
@@ -140,6 +141,7 @@ asio::awaitable<void> Session::start(tools::StartRequest request) {
   sandbox_ = request.turn.sandbox.value_or("");
   config_overrides_ = request.config_overrides;
   approval_timeout_ms_ = request.approval_timeout_ms;
+  std::string failure;  // set when the start failed (co_await is not allowed in a catch)
   try {
     co_await spawn(config_overrides_, profile_);
     Json params = {{"approvalPolicy", approval_policy_}, {"sandbox", sandbox_}};
@@ -158,15 +160,26 @@ asio::awaitable<void> Session::start(tools::StartRequest request) {
     co_await begin_turn(request.prompt, request.turn, request.images);
   } catch (const ToolError&) {
     throw;
+  } catch (const appserver::StartupTimeout& e) {
+    failure = std::string("could not start codex: ") + e.what() + ". Check that `" +
+              launch_.command.executable +
+              " app-server` starts from a shell with this environment and that its "
+              "config.toml loads (the codex-mcp log has the child's stderr); if codex is "
+              "only slow to start here, raise --startup-timeout-ms / "
+              "CODEX_MCP_STARTUP_TIMEOUT_MS.";
   } catch (const boost::system::system_error& e) {
     // The caller gave up (notifications/cancelled): its request ends, the session goes on.
     if (e.code() == asio::error::operation_aborted) throw;
-    fail(std::string("could not start codex: ") + e.what());
-    throw ToolError("INTERNAL", last_error_);
+    failure = std::string("could not start codex: ") + e.what();
   } catch (const std::exception& e) {
-    fail(std::string("could not start codex: ") + e.what());
-    throw ToolError("INTERNAL", last_error_);
+    failure = std::string("could not start codex: ") + e.what();
   }
+  if (failure.empty()) co_return;
+  fail(failure);
+  // A session that could not start is over: stop its child now (a hung one would
+  // otherwise live on until the session leaves memory).
+  co_await stop_child();
+  throw ToolError("INTERNAL", last_error_);
 }
 
 asio::awaitable<void> Session::start_fork(const Session& source) {
@@ -190,10 +203,12 @@ asio::awaitable<void> Session::start_fork(const Session& source) {
             .data = {{"method", "thread/forked"},
                      {"threadId", thread_id_},
                      {"forkedFromSessionId", source.id_}}});
+    co_return;
   } catch (const std::exception& e) {
     fail(std::string("could not fork: ") + e.what());
-    throw ToolError("INTERNAL", last_error_);
   }
+  co_await stop_child();  // as for a failed start
+  throw ToolError("INTERNAL", last_error_);
 }
 
 asio::awaitable<void> Session::begin_turn(const std::string& prompt,
@@ -257,6 +272,13 @@ asio::awaitable<void> Session::clean_background_terminals() {
   const std::string method = "thread/backgroundTerminals/clean";
   const Json params = {{"threadId", thread_id_}};
   co_await client_->call(method, params, std::chrono::seconds(30));
+}
+
+asio::awaitable<void> Session::stop_child() {
+  child_stopped_ = true;  // its exit is ours, not news: on_exit must not report it
+  if (!client_) co_return;
+  const auto client = client_;  // keep it alive across the shutdown
+  co_await client->shutdown(kShutdownGrace);
 }
 
 asio::awaitable<void> Session::cancel(const std::string& reason) {
@@ -376,7 +398,7 @@ void Session::respond_user_input(const tools::CheckRequest& request) {
 }
 
 void Session::on_exit(int exit_code, const std::string& stderr_tail) {
-  if (cancelled_) return;
+  if (cancelled_ || child_stopped_) return;
   const bool was_working = turn_running();
   std::string message = "codex app-server exited with code " + std::to_string(exit_code);
   if (was_working) message += " during the turn";

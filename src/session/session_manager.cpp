@@ -52,6 +52,7 @@ std::shared_ptr<Session> SessionManager::create() {
   // The npm launcher is a Node script that spawns the native binary: running the binary
   // directly saves a Node process (~44 MB) and its start-up per session.
   launch.command.executable = appserver::resolve_native_codex(choice.path);
+  launch.startup_timeout = options_.startup_timeout;
   auto id = new_session_id();
   while (sessions_.contains(id)) id = new_session_id();
   auto session = std::make_shared<Session>(executor_, id, std::move(launch));

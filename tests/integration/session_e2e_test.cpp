@@ -384,6 +384,40 @@ TEST_F(SessionE2E, ChildThatDiesBeforeInitializeIsAClearError) {
   EXPECT_TRUE(server_->read_response(5));
 }
 
+TEST_F(SessionE2E, StartupTimeoutIsAClearErrorAndLeavesNoChild) {
+  // The fake reads initialize and never answers it.
+  start_server(kFake, {"FAKE_CODEX_SCENARIO=hang", "CODEX_MCP_STARTUP_TIMEOUT_MS=500"});
+  const auto response = server_->call_tool(
+      "codex", {{"prompt", "hi"}, {"approvalPolicy", "never"}, {"sandbox", "read-only"}});
+  const auto text = response["result"]["content"][0]["text"].get<std::string>();
+  EXPECT_TRUE(response["result"]["isError"].get<bool>());
+  EXPECT_NE(text.find("did not answer initialize within 500 ms"), std::string::npos) << text;
+  EXPECT_NE(text.find("CODEX_MCP_STARTUP_TIMEOUT_MS"), std::string::npos) << text;
+  EXPECT_NE(text.find("config.toml"), std::string::npos) << text;
+
+  // The session is an error with that message, and its child is stopped and reaped.
+  const auto list = tool("codex_session", {{"action", "list"}});
+  ASSERT_EQ(list["sessions"].size(), 1u);
+  EXPECT_EQ(list["sessions"][0]["status"], "error");
+  const auto info = tool("codex_session", {{"action", "get"},
+                                           {"sessionId", list["sessions"][0]["sessionId"]},
+                                           {"includeSensitive", true}});
+  EXPECT_NE(info["lastError"].get<std::string>().find("within 500 ms"), std::string::npos)
+      << info.dump();
+  const int pid = info["pid"];
+  ASSERT_GT(pid, 0);
+  EXPECT_NE(::kill(pid, 0), 0);  // no such process
+  EXPECT_TRUE(codex_mcp::testing::child_pids(server_->pid()).empty());
+
+  // The server keeps serving.
+  server_->send({{"jsonrpc", "2.0"}, {"id", 5}, {"method", "ping"}});
+  EXPECT_TRUE(server_->read_response(5));
+  const auto poll = tool(
+      "codex_check",
+      {{"action", "poll"}, {"sessionId", list["sessions"][0]["sessionId"]}, {"maxEvents", 100}});
+  EXPECT_EQ(poll["status"], "error");
+}
+
 TEST_F(SessionE2E, GarbageFromTheChildDoesNotBreakTheTurn) {
   start_server(kFake, {"FAKE_CODEX_SCENARIO=garbage"});
   const auto started = start("hello", {{"waitForResult", 60000}});

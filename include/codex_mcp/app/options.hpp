@@ -19,6 +19,9 @@ struct Options {
   std::string stdio_mode = "auto";  ///< --stdio-mode / CODEX_MCP_STDIO_MODE: auto|strict|off
   std::size_t max_line_bytes = 16u << 20;
   std::chrono::milliseconds drain_timeout{30000};  ///< stdin EOF: wait for running turns
+  /// --startup-timeout-ms / CODEX_MCP_STARTUP_TIMEOUT_MS: how long a new app-server child
+  /// may take to answer initialize before its session fails.
+  std::chrono::milliseconds startup_timeout{30000};
   std::vector<std::string> warnings;  ///< configuration problems worth reporting (not fatal)
 };
 

@@ -38,6 +38,7 @@ struct Launch {
   appserver::CodexCommand command;
   std::map<std::string, std::string> env;
   std::vector<std::string> unset_env;
+  std::chrono::milliseconds startup_timeout{30000};  ///< for the initialize answer
 };
 
 struct PendingAction {
@@ -66,7 +67,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   /// Spawns the app-server, starts the thread and the first turn. Failures leave the
-  /// session in `error` with an error event, and are rethrown as ToolError.
+  /// session in `error` with an error event and its child stopped, and are rethrown as
+  /// ToolError.
   boost::asio::awaitable<void> start(tools::StartRequest request);
   /// Starts the child for a fork of `source` (thread/fork), idle, with its history.
   boost::asio::awaitable<void> start_fork(const Session& source);
@@ -118,6 +120,8 @@ class Session : public std::enable_shared_from_this<Session> {
                                           const tools::TurnSettings& turn,
                                           const std::vector<std::string>& images);
   boost::asio::awaitable<void> spawn(const Json& config_overrides, const std::string& profile);
+  /// Stops the child after a failed start; its exit is then not reported as an error.
+  boost::asio::awaitable<void> stop_child();
 
   boost::asio::any_io_executor executor_;
   std::string id_;
@@ -140,6 +144,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::int64_t next_request_ = 0;
   std::list<boost::asio::steady_timer*> waiters_;
   bool cancelled_ = false;
+  bool child_stopped_ = false;
   std::string forked_from_;
 };
 
