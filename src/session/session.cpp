@@ -167,14 +167,14 @@ asio::awaitable<void> Session::start(tools::StartRequest request) {
               "config.toml loads (the codex-mcp log has the child's stderr); if codex is "
               "only slow to start here, raise --startup-timeout-ms / "
               "CODEX_MCP_STARTUP_TIMEOUT_MS.";
-  } catch (const boost::system::system_error& e) {
-    // The caller gave up (notifications/cancelled): its request ends, the session goes on.
-    if (e.code() == asio::error::operation_aborted) throw;
-    failure = std::string("could not start codex: ") + e.what();
   } catch (const std::exception& e) {
     failure = std::string("could not start codex: ") + e.what();
   }
   if (failure.empty()) co_return;
+  if (cancelled_) {
+    // codex_session cancel stopped the child under the start: not a failure of codex.
+    throw ToolError("CANCELLED", "session " + id_ + " was cancelled while starting");
+  }
   fail(failure);
   // A session that could not start is over: stop its child now (a hung one would
   // otherwise live on until the session leaves memory).

@@ -6,6 +6,7 @@
 
 #include "codex_mcp/session/poll_view.hpp"
 #include "codex_mcp/tools/requests.hpp"
+#include "codex_mcp/util/await_detached.hpp"
 
 namespace asio = boost::asio;
 
@@ -63,6 +64,11 @@ asio::awaitable<Json> wait_for_result(std::shared_ptr<Session> session, std::int
   co_return execution;
 }
 
+/// Owns the session for as long as its start runs, whoever waits for it.
+asio::awaitable<void> start(std::shared_ptr<Session> session, StartRequest request) {
+  co_await session->start(std::move(request));
+}
+
 asio::awaitable<Json> answer_after_turn_start(std::shared_ptr<Session> session,
                                               std::optional<std::int64_t> wait_ms,
                                               mcp::ToolCallContext& context) {
@@ -87,7 +93,10 @@ asio::awaitable<Json> start_session(session::SessionManager& manager, Json argum
   auto request = decode_start(arguments);
   const auto wait_ms = request.turn.wait_for_result_ms;
   auto session = manager.create();
-  co_await session->start(std::move(request));
+  // A caller that gives up (notifications/cancelled) ends only its own wait: the start
+  // goes on, so the session reaches running (or error) instead of staying `starting`,
+  // and codex_session list finds it.
+  co_await util::await_detached(manager.executor(), start(session, std::move(request)));
   co_return co_await answer_after_turn_start(session, wait_ms, context);
 }
 

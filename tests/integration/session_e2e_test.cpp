@@ -111,6 +111,41 @@ class SessionE2E : public ::testing::Test {
     return poll;
   }
 
+  /// Sends a `codex` call (request id 42) whose session the fake holds in `starting`
+  /// until `gate` exists, cancels the call, and returns the session's id.
+  std::string cancel_codex_call_while_starting(const fs::path& gate) {
+    server_->send(
+        {{"jsonrpc", "2.0"},
+         {"id", 42},
+         {"method", "tools/call"},
+         {"params",
+          {{"name", "codex"},
+           {"arguments",
+            {{"prompt", "hello"}, {"approvalPolicy", "never"}, {"sandbox", "read-only"}}}}}});
+    Json list;
+    for (int i = 0; i < 200 && (list.empty() || list["sessions"].empty()); ++i) {
+      if (i > 0) std::this_thread::sleep_for(50ms);
+      list = tool("codex_session", {{"action", "list"}});
+    }
+    EXPECT_EQ(list["sessions"].size(), 1u);
+    if (list["sessions"].empty()) return "";
+    EXPECT_EQ(list["sessions"][0]["status"], "starting");
+    server_->send({{"jsonrpc", "2.0"},
+                   {"method", "notifications/cancelled"},
+                   {"params", {{"requestId", 42}, {"reason", "user pressed escape"}}}});
+    // A round trip after the notification: it has been handled (lines are read in order).
+    server_->send({{"jsonrpc", "2.0"}, {"id", 43}, {"method", "ping"}});
+    EXPECT_TRUE(server_->read_response(43));
+    std::ofstream(gate) << "open";
+    return list["sessions"][0]["sessionId"];
+  }
+
+  std::size_t replies_to(const Json& id) const {
+    return static_cast<std::size_t>(
+        std::count_if(server_->skipped.begin(), server_->skipped.end(),
+                      [&](const Json& m) { return m.value("id", Json()) == id; }));
+  }
+
   static bool finished(const Json& poll) {
     const auto status = poll.value("status", std::string());
     return status == "idle" || status == "error" || status == "cancelled";
@@ -482,6 +517,67 @@ TEST_F(SessionE2E, CancelledWaitGetsNoResponseAndTheSessionGoesOn) {
                     [](const Json& m) { return m.value("id", Json()) == 42; });
   EXPECT_EQ(replies_to_42, 0);
   EXPECT_EQ(tool("codex_session", {{"action", "list"}})["sessions"][0]["status"], "running");
+}
+
+TEST_F(SessionE2E, CancelledCallWhileStartingLeavesTheStartToFinish) {
+  start_server(kFake, {"FAKE_CODEX_START_GATE=" + (root_ / "gate").string()});
+  const auto sid = cancel_codex_call_while_starting(root_ / "gate");
+  ASSERT_FALSE(sid.empty());
+  // The start goes on without its caller: the turn runs and ends as usual.
+  const auto done = poll_until(sid, finished);
+  EXPECT_EQ(done["status"], "idle") << done.dump();
+  EXPECT_EQ(done["result"]["text"], "fake reply to: hello");
+  EXPECT_EQ(replies_to(42), 0u);  // a cancelled request gets no response
+}
+
+TEST_F(SessionE2E, CancelledCallWhoseStartThenFailsLeavesAnErrorSession) {
+  start_server(kFake, {"FAKE_CODEX_START_GATE=" + (root_ / "gate").string(),
+                       "FAKE_CODEX_SCENARIO=exit_before_init"});
+  const auto sid = cancel_codex_call_while_starting(root_ / "gate");
+  ASSERT_FALSE(sid.empty());
+  const auto done = poll_until(sid, finished);
+  EXPECT_EQ(done["status"], "error") << done.dump();
+  const auto info = tool("codex_session", {{"action", "get"}, {"sessionId", sid}});
+  EXPECT_NE(info["lastError"].get<std::string>().find("could not start codex"), std::string::npos)
+      << info.dump();
+  EXPECT_TRUE(codex_mcp::testing::child_pids(server_->pid()).empty());
+  EXPECT_EQ(replies_to(42), 0u);
+}
+
+TEST_F(SessionE2E, SessionCancelledWhileStartingEndsTheCallAsCancelled) {
+  start_server(kFake, {"FAKE_CODEX_START_GATE=" + (root_ / "gate").string()});
+  server_->send(
+      {{"jsonrpc", "2.0"},
+       {"id", 42},
+       {"method", "tools/call"},
+       {"params",
+        {{"name", "codex"},
+         {"arguments",
+          {{"prompt", "hello"}, {"approvalPolicy", "never"}, {"sandbox", "read-only"}}}}}});
+  Json list;
+  for (int i = 0; i < 200 && (list.empty() || list["sessions"].empty()); ++i) {
+    if (i > 0) std::this_thread::sleep_for(50ms);
+    list = tool("codex_session", {{"action", "list"}});
+  }
+  ASSERT_EQ(list["sessions"].size(), 1u);
+  const auto sid = list["sessions"][0]["sessionId"];
+  // The gate never opens: cancel stops the child under the start.
+  tool("codex_session", {{"action", "cancel"}, {"sessionId", sid}});
+  // The codex call may end before or after the cancel call's own answer.
+  std::optional<Json> response;
+  for (const auto& message : server_->skipped) {
+    if (message.value("id", Json()) == 42) response = message;
+  }
+  if (!response) response = server_->read_response(42);
+  ASSERT_TRUE(response);
+  EXPECT_EQ(
+      (*response)["result"]["content"][0]["text"].get<std::string>().rfind("Error [CANCELLED]", 0),
+      0u)
+      << response->dump();
+  const auto info = tool("codex_session", {{"action", "get"}, {"sessionId", sid}});
+  EXPECT_EQ(info["status"], "cancelled");
+  EXPECT_FALSE(info.contains("lastError")) << info.dump();  // not a failure of codex
+  EXPECT_TRUE(codex_mcp::testing::child_pids(server_->pid()).empty());
 }
 
 TEST_F(SessionE2E, UnknownSessionAndBusySessionAreToolErrors) {

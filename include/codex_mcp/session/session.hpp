@@ -68,7 +68,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   /// Spawns the app-server, starts the thread and the first turn. Failures leave the
   /// session in `error` with an error event and its child stopped, and are rethrown as
-  /// ToolError.
+  /// ToolError. Not to be cancelled halfway (the session would stay `starting`): callers
+  /// run it through util::await_detached.
   boost::asio::awaitable<void> start(tools::StartRequest request);
   /// Starts the child for a fork of `source` (thread/fork), idle, with its history.
   boost::asio::awaitable<void> start_fork(const Session& source);
