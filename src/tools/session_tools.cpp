@@ -5,6 +5,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "codex_mcp/session/poll_view.hpp"
+#include "codex_mcp/tools/choices.hpp"
 #include "codex_mcp/tools/requests.hpp"
 #include "codex_mcp/util/await_detached.hpp"
 
@@ -119,7 +120,8 @@ asio::awaitable<Json> manage_sessions(session::SessionManager& manager, Json arg
   }
   if (request.action == "clean") {
     const auto statuses = request.statuses.empty()
-                              ? std::vector<std::string>{"idle", "error", "cancelled"}
+                              ? std::vector<std::string>(std::begin(choices::kCleanableStatuses),
+                                                         std::end(choices::kCleanableStatuses))
                               : request.statuses;
     Json matched = Json::array(), removed = Json::array();
     const auto now = session::now_ms();
