@@ -142,6 +142,7 @@ asio::awaitable<void> Session::start(tools::StartRequest request) {
   config_overrides_ = request.config_overrides;
   approval_timeout_ms_ = request.approval_timeout_ms;
   std::string failure;  // set when the start failed (co_await is not allowed in a catch)
+  std::optional<ToolError> refused;
   try {
     co_await spawn(config_overrides_, profile_);
     Json params = {{"approvalPolicy", approval_policy_}, {"sandbox", sandbox_}};
@@ -156,10 +157,12 @@ asio::awaitable<void> Session::start(tools::StartRequest request) {
     const auto started = co_await client_->thread_start(params);
     thread_id_ = started.value("thread", Json::object()).value("id", std::string());
     if (cwd_.empty()) cwd_ = started.value("cwd", std::string());
+    if (model_.empty()) model_ = started.value("model", std::string());  // config.toml's
     record({.type = "progress", .data = {{"method", "thread/started"}, {"threadId", thread_id_}}});
     co_await begin_turn(request.prompt, request.turn, request.images);
-  } catch (const ToolError&) {
-    throw;
+  } catch (const ToolError& e) {
+    refused = e;  // the first turn was refused: the session never ran, so it ends here
+    failure = e.what();
   } catch (const appserver::StartupTimeout& e) {
     failure = std::string("could not start codex: ") + e.what() + ". Check that `" +
               launch_.command.executable +
@@ -179,6 +182,7 @@ asio::awaitable<void> Session::start(tools::StartRequest request) {
   // A session that could not start is over: stop its child now (a hung one would
   // otherwise live on until the session leaves memory).
   co_await stop_child();
+  if (refused) throw *refused;
   throw ToolError("INTERNAL", last_error_);
 }
 
@@ -214,6 +218,12 @@ asio::awaitable<void> Session::start_fork(const Session& source) {
 asio::awaitable<void> Session::begin_turn(const std::string& prompt,
                                           const tools::TurnSettings& turn,
                                           const std::vector<std::string>& images) {
+  if (turn.effort) {
+    // Refused before anything changes: the session stays as it was.
+    if (!models_) models_ = co_await fetch_model_catalog(client_);
+    const auto refusal = effort_refusal(*models_, turn.model.value_or(model_), *turn.effort);
+    if (refusal) throw ToolError("INVALID_ARGUMENT", *refusal);
+  }
   Json params = {{"threadId", thread_id_}, {"input", user_input(prompt, images)}};
   params["effort"] = turn.effort.value_or("low");
   if (turn.summary) params["summary"] = *turn.summary;
@@ -232,10 +242,11 @@ asio::awaitable<void> Session::begin_turn(const std::string& prompt,
   try {
     co_await client_->turn_start(params);
   } catch (const jsonrpc::RpcError& e) {
-    // The app-server refused the turn (e.g. an effort the model does not take).
-    if (status_ == Status::running) {
-      set_status(Status::idle);
-      record({.type = "error", .data = {{"message", e.what()}}, .pinned = true});
+    // No turn started: the session is as it was (a failed start records the error).
+    if (status_ == Status::running) set_status(Status::idle);
+    if (e.code() == jsonrpc::code::kRequestTimeout ||
+        e.code() == jsonrpc::code::kConnectionClosed) {
+      throw ToolError("INTERNAL", std::string("codex did not start the turn: ") + e.what());
     }
     throw ToolError("INVALID_ARGUMENT", std::string("codex refused the turn: ") + e.what());
   }

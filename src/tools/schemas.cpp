@@ -85,7 +85,7 @@ Json codex_descriptor() {
       "prompt": {"type": "string", "minLength": 1, "description": "Task or question for the agent."},
       "approvalPolicy": {"type": "string", "enum": "@approval_policies", "description": "When the agent must ask before acting: untrusted (all but safe reads), on-request (when it wants to leave the sandbox), never."},
       "sandbox": {"type": "string", "enum": "@sandbox_modes", "description": "What commands may touch."},
-      "effort": {"type": "string", "enum": "@reasoning_efforts", "description": "Reasoning effort. Default: low."},
+      "effort": {"type": "string", "enum": "@reasoning_efforts", "description": "Reasoning effort; one the model does not take is refused with those it does. Default: low."},
       "cwd": {"type": "string", "description": "Working directory (absolute). Default: server cwd."},
       "model": {"type": "string", "description": "Model override. Default: from config.toml."},
       "profile": {"type": "string", "description": "config.toml profile name."},

@@ -460,6 +460,62 @@ TEST_F(SessionE2E, GarbageFromTheChildDoesNotBreakTheTurn) {
   EXPECT_EQ(started["result"]["text"], "fake reply to: hello");
 }
 
+TEST_F(SessionE2E, EffortTheModelDoesNotAdvertiseIsRefusedWithTheValidOnes) {
+  start_model({{"rules", Json::array()}});
+  start_server(kCodex);
+  // codex 0.169 itself takes any effort; its catalog (model/list) says gpt-5.5 takes
+  // low, medium, high and xhigh. The mock answers whatever the model name.
+  auto arguments = Json{{"prompt", "think hard"}, {"approvalPolicy", "never"},
+                        {"sandbox", "read-only"}, {"cwd", (root_ / "work").string()},
+                        {"model", "gpt-5.5"},     {"effort", "minimal"}};
+  const auto refused = server_->call_tool("codex", arguments);
+  const auto text = refused["result"]["content"][0]["text"].get<std::string>();
+  EXPECT_EQ(text,
+            "Error [INVALID_ARGUMENT]: effort \"minimal\" is not supported by model gpt-5.5; use "
+            "one of: low, medium, high, xhigh (from codex model/list)");
+  // That session never ran: it is an error, with its child stopped.
+  auto list = tool("codex_session", {{"action", "list"}});
+  ASSERT_EQ(list["sessions"].size(), 1u);
+  EXPECT_EQ(list["sessions"][0]["status"], "error");
+  EXPECT_TRUE(codex_mcp::testing::child_pids(server_->pid()).empty());
+
+  arguments["effort"] = "xhigh";
+  arguments["advanced"] = {{"waitForResult", 60000}};
+  const auto started = tool("codex", arguments);
+  EXPECT_EQ(started["status"], "idle");
+  EXPECT_EQ(started["result"]["text"], "ECHO[think hard]");
+  const auto sid = started["sessionId"];
+  // A reply with an effort gpt-5.5 lacks is refused, and the session stays usable.
+  const auto bad_reply = server_->call_tool(
+      "codex_reply", {{"sessionId", sid}, {"prompt", "harder"}, {"effort", "ultra"}});
+  EXPECT_NE(bad_reply["result"]["content"][0]["text"].get<std::string>().find(
+                "effort \"ultra\" is not supported by model gpt-5.5; use one of: low, medium, "
+                "high, xhigh"),
+            std::string::npos)
+      << bad_reply.dump();
+  EXPECT_EQ(tool("codex_session", {{"action", "get"}, {"sessionId", sid}})["status"], "idle");
+  const auto reply = tool(
+      "codex_reply",
+      {{"sessionId", sid}, {"prompt", "harder"}, {"effort", "high"}, {"waitForResult", 60000}});
+  EXPECT_EQ(reply["result"]["text"], "ECHO[think hard | harder]");
+  // A model codex does not know (the config's mock-model) is not judged.
+  const auto mock = tool("codex_reply", {{"sessionId", sid},
+                                         {"prompt", "again"},
+                                         {"model", "mock-model"},
+                                         {"effort", "minimal"},
+                                         {"waitForResult", 60000}});
+  EXPECT_EQ(mock["status"], "idle") << mock.dump();
+  // Only accepted efforts reached the model.
+  std::ifstream requests(root_ / "requests.jsonl");
+  std::string line;
+  std::vector<std::string> efforts;
+  while (std::getline(requests, line)) {
+    const auto request = Json::parse(line);
+    if (request.contains("reasoning")) efforts.push_back(request["reasoning"].value("effort", ""));
+  }
+  EXPECT_EQ(efforts, (std::vector<std::string>{"xhigh", "high", "minimal"}));
+}
+
 TEST_F(SessionE2E, OutputSchemaGivesStructuredOutput) {
   start_model({{"rules",
                 {{{"when", {{"userTextContains", "health"}}},

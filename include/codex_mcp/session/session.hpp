@@ -24,6 +24,7 @@
 
 #include "codex_mcp/appserver/client.hpp"
 #include "codex_mcp/session/event_ring.hpp"
+#include "codex_mcp/session/model_catalog.hpp"
 #include "codex_mcp/session/server_requests.hpp"
 #include "codex_mcp/session/turn_tracker.hpp"
 #include "codex_mcp/tools/requests.hpp"
@@ -139,6 +140,7 @@ class Session : public std::enable_shared_from_this<Session> {
   EventRing ring_;
   TurnTracker tracker_;
   std::optional<TurnOutcome> last_outcome_;
+  std::optional<ModelCatalog> models_;  ///< read on the first turn that names an effort
   std::int64_t last_completed_ms_ = 0;
   std::int64_t consumed_cursor_ = 0;
   std::map<std::string, PendingAction> pending_;

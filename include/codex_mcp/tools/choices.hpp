@@ -4,7 +4,8 @@
 //
 // The values codex sees are what codex app-server 0.169 accepts (it refuses others with
 // "unknown variant `x`, expected one of ..."); reasoning efforts are an open set in codex
-// (any non-empty string) whose real bounds depend on the model.
+// (any non-empty string) whose real bounds depend on the model (session/model_catalog
+// checks them per turn).
 #pragma once
 
 #include <span>
