@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "codex_mcp/appserver/refusals.hpp"
 #include "codex_mcp/appserver/toml.hpp"
 #include "codex_mcp/jsonrpc/peer.hpp"
 #include "codex_mcp/process/child_process.hpp"
@@ -159,7 +160,11 @@ void AppServerClient::handle_exit(int exit_code) {
   const auto tail = child_->stderr_tail();
   std::string reason = settings_.name + " (pid " + std::to_string(child_->pid()) +
                        ") exited with code " + std::to_string(exit_code);
-  if (const auto line = last_line(tail); !line.empty()) reason += ": " + line;
+  // codex reports a configuration it refuses as "Error: ..." followed by a backtrace: the
+  // error, not the backtrace's last frame, says what to fix.
+  auto summary = startup_error(tail);
+  if (summary.empty()) summary = last_line(tail);
+  if (!summary.empty()) reason += ": " + summary;
   spdlog::info("{}", reason);
   peer_->close(reason);
   if (handlers_.on_exit) {

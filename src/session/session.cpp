@@ -7,6 +7,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "codex_mcp/mcp/tool.hpp"
+#include "codex_mcp/tools/refusals.hpp"
 #include "codex_mcp/version.hpp"
 
 namespace asio = boost::asio;
@@ -48,6 +49,13 @@ Json sandbox_policy(const std::string& sandbox) {
   if (sandbox == "read-only") return {{"type", "readOnly"}};
   if (sandbox == "workspace-write") return {{"type", "workspaceWrite"}};
   return {{"type", "dangerFullAccess"}};
+}
+
+std::string startup_timeout_failure(const std::string& what, const std::string& executable) {
+  return "could not start codex: " + what + ". Check that `" + executable +
+         " app-server` starts from a shell with this environment and that its config.toml "
+         "loads (the codex-mcp log has the child's stderr); if codex is only slow to start "
+         "here, raise --startup-timeout-ms / CODEX_MCP_STARTUP_TIMEOUT_MS.";
 }
 
 Json user_input(const std::string& prompt, const std::vector<std::string>& images) {
@@ -141,19 +149,19 @@ asio::awaitable<void> Session::start(tools::StartRequest request) {
   sandbox_ = request.turn.sandbox.value_or("");
   config_overrides_ = request.config_overrides;
   approval_timeout_ms_ = request.approval_timeout_ms;
+  Json params = {{"approvalPolicy", approval_policy_}, {"sandbox", sandbox_}};
+  if (!cwd_.empty()) params["cwd"] = cwd_;
+  if (!model_.empty()) params["model"] = model_;
+  if (request.base_instructions) params["baseInstructions"] = *request.base_instructions;
+  if (request.developer_instructions) {
+    params["developerInstructions"] = *request.developer_instructions;
+  }
+  if (request.turn.personality) params["personality"] = *request.turn.personality;
+  if (request.ephemeral) params["ephemeral"] = true;
   std::string failure;  // set when the start failed (co_await is not allowed in a catch)
-  std::optional<ToolError> refused;
+  std::optional<ToolError> refused;  // ... because of a value the caller chose
   try {
     co_await spawn(config_overrides_, profile_);
-    Json params = {{"approvalPolicy", approval_policy_}, {"sandbox", sandbox_}};
-    if (!cwd_.empty()) params["cwd"] = cwd_;
-    if (!model_.empty()) params["model"] = model_;
-    if (request.base_instructions) params["baseInstructions"] = *request.base_instructions;
-    if (request.developer_instructions) {
-      params["developerInstructions"] = *request.developer_instructions;
-    }
-    if (request.turn.personality) params["personality"] = *request.turn.personality;
-    if (request.ephemeral) params["ephemeral"] = true;
     const auto started = co_await client_->thread_start(params);
     thread_id_ = started.value("thread", Json::object()).value("id", std::string());
     if (cwd_.empty()) cwd_ = started.value("cwd", std::string());
@@ -164,12 +172,12 @@ asio::awaitable<void> Session::start(tools::StartRequest request) {
     refused = e;  // the first turn was refused: the session never ran, so it ends here
     failure = e.what();
   } catch (const appserver::StartupTimeout& e) {
-    failure = std::string("could not start codex: ") + e.what() + ". Check that `" +
-              launch_.command.executable +
-              " app-server` starts from a shell with this environment and that its "
-              "config.toml loads (the codex-mcp log has the child's stderr); if codex is "
-              "only slow to start here, raise --startup-timeout-ms / "
-              "CODEX_MCP_STARTUP_TIMEOUT_MS.";
+    failure = startup_timeout_failure(e.what(), launch_.command.executable);
+  } catch (const jsonrpc::RpcError& e) {
+    failure = std::string("could not start codex: ") + e.what();
+    if (const auto why = tools::describe_param_refusal(params, e.what())) {
+      refused.emplace("INVALID_ARGUMENT", *why);
+    }
   } catch (const std::exception& e) {
     failure = std::string("could not start codex: ") + e.what();
   }
@@ -178,7 +186,14 @@ asio::awaitable<void> Session::start(tools::StartRequest request) {
     // codex_session cancel stopped the child under the start: not a failure of codex.
     throw ToolError("CANCELLED", "session " + id_ + " was cancelled while starting");
   }
-  fail(failure);
+  if (!refused && client_ && client_->exit_code() >= 0) {
+    // It exited before answering: perhaps over a profile or an advanced.config value.
+    const auto stderr_tail = client_->stderr_tail();
+    auto why = tools::describe_config_refusal(config_overrides_, stderr_tail);
+    if (!why) why = tools::describe_profile_refusal(profile_, stderr_tail);
+    if (why) refused.emplace("INVALID_ARGUMENT", *why);
+  }
+  fail(refused ? refused->what() : failure);
   // A session that could not start is over: stop its child now (a hung one would
   // otherwise live on until the session leaves memory).
   co_await stop_child();
@@ -248,7 +263,9 @@ asio::awaitable<void> Session::begin_turn(const std::string& prompt,
         e.code() == jsonrpc::code::kConnectionClosed) {
       throw ToolError("INTERNAL", std::string("codex did not start the turn: ") + e.what());
     }
-    throw ToolError("INVALID_ARGUMENT", std::string("codex refused the turn: ") + e.what());
+    const auto why = tools::describe_param_refusal(params, e.what());
+    throw ToolError("INVALID_ARGUMENT",
+                    why ? *why : std::string("codex refused the turn: ") + e.what());
   }
 }
 

@@ -6,6 +6,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <thread>
 
 #include "mcp_process.hpp"
@@ -516,6 +517,50 @@ TEST_F(SessionE2E, EffortTheModelDoesNotAdvertiseIsRefusedWithTheValidOnes) {
   EXPECT_EQ(efforts, (std::vector<std::string>{"xhigh", "high", "minimal"}));
 }
 
+TEST_F(SessionE2E, ConfigValueCodexRefusesIsAnInvalidArgumentListingTheValidOnes) {
+  start_model({{"rules", Json::array()}});
+  start_server(kCodex);
+  // codex refuses the -c value at startup (exit 1, "Error: unknown variant ..." on stderr).
+  auto arguments = Json{{"prompt", "hi"},
+                        {"approvalPolicy", "never"},
+                        {"sandbox", "read-only"},
+                        {"cwd", (root_ / "work").string()},
+                        {"advanced", {{"config", {{"model_reasoning_summary", "bogus"}}}}}};
+  const auto refused = server_->call_tool("codex", arguments);
+  EXPECT_EQ(refused["result"]["content"][0]["text"],
+            "Error [INVALID_ARGUMENT]: advanced.config.model_reasoning_summary \"bogus\" is "
+            "refused by codex; use one of: auto, concise, detailed, none");
+  const auto list = tool("codex_session", {{"action", "list"}});
+  ASSERT_EQ(list["sessions"].size(), 1u);
+  EXPECT_EQ(list["sessions"][0]["status"], "error");
+
+  // codex 0.169's app-server takes no profile (`-p` is refused at startup).
+  arguments["advanced"] = Json::object();
+  arguments["profile"] = "fast";
+  const auto profile = server_->call_tool("codex", arguments);
+  EXPECT_EQ(profile["result"]["content"][0]["text"],
+            "Error [INVALID_ARGUMENT]: profile \"fast\" is refused by codex: its app-server takes "
+            "no profile (unexpected argument '-p' found); pass the settings in advanced.config "
+            "instead");
+
+  // A bad value in config.toml is not the call's fault: codex names the file and line.
+  std::string config;
+  {
+    std::ifstream in(root_ / "home" / "config.toml");
+    config.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  std::ofstream(root_ / "home" / "config.toml") << "model_verbosity = \"bogus\"\n" << config;
+  arguments.erase("profile");
+  const auto broken = server_->call_tool("codex", arguments);
+  const auto text = broken["result"]["content"][0]["text"].get<std::string>();
+  EXPECT_EQ(text.rfind("Error [INTERNAL]: could not start codex", 0), 0u) << text;
+  EXPECT_NE(text.find("config.toml:1:19: unknown variant `bogus`, expected one of `low`, "
+                      "`medium`, `high`"),
+            std::string::npos)
+      << text;
+  EXPECT_TRUE(codex_mcp::testing::child_pids(server_->pid()).empty());
+}
+
 TEST_F(SessionE2E, OutputSchemaGivesStructuredOutput) {
   start_model({{"rules",
                 {{{"when", {{"userTextContains", "health"}}},
@@ -634,6 +679,36 @@ TEST_F(SessionE2E, SessionCancelledWhileStartingEndsTheCallAsCancelled) {
   EXPECT_EQ(info["status"], "cancelled");
   EXPECT_FALSE(info.contains("lastError")) << info.dump();  // not a failure of codex
   EXPECT_TRUE(codex_mcp::testing::child_pids(server_->pid()).empty());
+}
+
+TEST_F(SessionE2E, ValueACodexRefusesOnTheWireNamesTheArgumentAndTheValidOnes) {
+  // A codex stricter than the tools' lists (the fake refuses personality "friendly" as
+  // codex 0.169 refuses an unknown variant), at thread/start and at turn/start.
+  start_server(kFake, {"FAKE_CODEX_PERSONALITIES=none,pragmatic"});
+  const auto refused = server_->call_tool("codex", {{"prompt", "hi"},
+                                                    {"approvalPolicy", "never"},
+                                                    {"sandbox", "read-only"},
+                                                    {"advanced", {{"personality", "friendly"}}}});
+  EXPECT_EQ(refused["result"]["content"][0]["text"],
+            "Error [INVALID_ARGUMENT]: personality \"friendly\" is refused by codex; use one of: "
+            "none, pragmatic");
+  EXPECT_TRUE(codex_mcp::testing::child_pids(server_->pid()).empty());
+
+  const auto started = start("hello", {{"waitForResult", 60000}});
+  const auto sid = started["sessionId"];
+  const auto reply = server_->call_tool(
+      "codex_reply", {{"sessionId", sid}, {"prompt", "again"}, {"personality", "friendly"}});
+  EXPECT_EQ(reply["result"]["content"][0]["text"],
+            "Error [INVALID_ARGUMENT]: personality \"friendly\" is refused by codex; use one of: "
+            "none, pragmatic");
+  // The refused turn never started: the session is as it was.
+  const auto info = tool("codex_session", {{"action", "get"}, {"sessionId", sid}});
+  EXPECT_EQ(info["status"], "idle");
+  const auto fine = tool("codex_reply", {{"sessionId", sid},
+                                         {"prompt", "again"},
+                                         {"personality", "pragmatic"},
+                                         {"waitForResult", 60000}});
+  EXPECT_EQ(fine["result"]["text"], "fake reply to: again");
 }
 
 TEST_F(SessionE2E, UnknownSessionAndBusySessionAreToolErrors) {
