@@ -54,6 +54,12 @@ ParseOutcome parse_options(int argc, const char* const* argv) {
       ->envname("CODEX_MCP_DRAIN_TIMEOUT_MS")
       ->check(CLI::Range(std::int64_t{0}, std::int64_t{3600000}))
       ->capture_default_str();
+  std::int64_t startup_ms = options.startup_timeout.count();
+  cli.add_option("--startup-timeout-ms", startup_ms,
+                 "How long a codex app-server child may take to start (answer initialize)")
+      ->envname("CODEX_MCP_STARTUP_TIMEOUT_MS")
+      ->check(CLI::Range(std::int64_t{100}, std::int64_t{3600000}))
+      ->capture_default_str();
 
   // Durations are given in ms so tests can run the lifecycle in seconds.
   struct DurationOption {
@@ -116,6 +122,7 @@ ParseOutcome parse_options(int argc, const char* const* argv) {
   options.retention_age =
       std::chrono::milliseconds(static_cast<std::int64_t>(retention_days * 86400000.0));
   options.retention_bytes = retention_mb << 20;
+  options.startup_timeout = std::chrono::milliseconds(startup_ms);
   if (options.state_dir.empty()) options.state_dir = default_state_dir();
   const char* env_path = std::getenv("CODEX_MCP_PATH");
   const char* env_command = std::getenv("CODEX_MCP_COMMAND");

@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "codex_mcp/appserver/refusals.hpp"
 #include "codex_mcp/appserver/toml.hpp"
 #include "codex_mcp/jsonrpc/peer.hpp"
 #include "codex_mcp/process/child_process.hpp"
@@ -27,6 +28,17 @@ std::string last_line(const std::string& text) {
   const auto begin = text.rfind('\n', end);
   return text.substr(begin == std::string::npos ? 0 : begin + 1,
                      end - (begin == std::string::npos ? 0 : begin + 1) + 1);
+}
+
+// A hung child says nothing on the wire; its last stderr line is often the only clue.
+std::string startup_timeout_message(const AppServerSettings& settings,
+                                    const std::string& stderr_tail) {
+  std::string message = settings.name + " did not answer initialize within " +
+                        std::to_string(settings.initialize_timeout.count()) + " ms";
+  if (const auto line = last_line(stderr_tail); !line.empty()) {
+    message += " (its last stderr line: " + line + ")";
+  }
+  return message;
 }
 
 Json initialize_params() {
@@ -125,12 +137,15 @@ asio::awaitable<Json> AppServerClient::start(CodexCommand command, AppServerSett
   Json params = initialize_params();
   Json result;
   std::string failure;
+  bool timed_out = false;
   try {
     result =
         co_await peer->call(std::move(method), std::move(params), settings_.initialize_timeout);
   } catch (const RpcError& e) {
     failure = e.what();
+    timed_out = e.code() == jsonrpc::code::kRequestTimeout;
   }
+  if (timed_out) throw StartupTimeout(startup_timeout_message(settings_, child_->stderr_tail()));
   if (!failure.empty()) {
     throw std::runtime_error(settings_.name + ": initialize failed: " + failure);
   }
@@ -145,7 +160,11 @@ void AppServerClient::handle_exit(int exit_code) {
   const auto tail = child_->stderr_tail();
   std::string reason = settings_.name + " (pid " + std::to_string(child_->pid()) +
                        ") exited with code " + std::to_string(exit_code);
-  if (const auto line = last_line(tail); !line.empty()) reason += ": " + line;
+  // codex reports a configuration it refuses as "Error: ..." followed by a backtrace: the
+  // error, not the backtrace's last frame, says what to fix.
+  auto summary = startup_error(tail);
+  if (summary.empty()) summary = last_line(tail);
+  if (!summary.empty()) reason += ": " + summary;
   spdlog::info("{}", reason);
   peer_->close(reason);
   if (handlers_.on_exit) {

@@ -8,6 +8,7 @@
 
 #include "codex_mcp/mcp/tool.hpp"
 #include "codex_mcp/store/session_journal.hpp"
+#include "codex_mcp/tools/refusals.hpp"
 #include "codex_mcp/util/environment.hpp"
 
 namespace asio = boost::asio;
@@ -57,6 +58,13 @@ Json sandbox_policy(const std::string& sandbox) {
   if (sandbox == "read-only") return {{"type", "readOnly"}};
   if (sandbox == "workspace-write") return {{"type", "workspaceWrite"}};
   return {{"type", "dangerFullAccess"}};
+}
+
+std::string startup_timeout_failure(const std::string& what, const std::string& executable) {
+  return "could not start codex: " + what + ". Check that `" + executable +
+         " app-server` starts from a shell with this environment and that its config.toml "
+         "loads (the codex-mcp log has the child's stderr); if codex is only slow to start "
+         "here, raise --startup-timeout-ms / CODEX_MCP_STARTUP_TIMEOUT_MS.";
 }
 
 Json user_input(const std::string& prompt, const std::vector<std::string>& images) {
@@ -181,6 +189,7 @@ asio::awaitable<void> Session::spawn(const Json& config_overrides, const std::st
   settings.unset_env = launch_.unset_env;
   settings.cwd = cwd_;
   settings.name = "app-server " + id_;
+  settings.initialize_timeout = launch_.startup_timeout;
   stopping_child_ = false;
   cancelled_ = false;
   co_await client_->start(launch_.command, settings);
@@ -202,17 +211,19 @@ asio::awaitable<void> Session::start(tools::StartRequest request) {
   personality_ = request.turn.personality.value_or("");
   ephemeral_ = request.ephemeral;
   persist_meta();
+  Json params = {{"approvalPolicy", approval_policy_}, {"sandbox", sandbox_}};
+  if (!cwd_.empty()) params["cwd"] = cwd_;
+  if (!model_.empty()) params["model"] = model_;
+  if (request.base_instructions) params["baseInstructions"] = *request.base_instructions;
+  if (request.developer_instructions) {
+    params["developerInstructions"] = *request.developer_instructions;
+  }
+  if (request.turn.personality) params["personality"] = *request.turn.personality;
+  if (request.ephemeral) params["ephemeral"] = true;
+  std::string failure;  // set when the start failed (co_await is not allowed in a catch)
+  std::optional<ToolError> refused;  // ... because of a value the caller chose
   try {
     co_await spawn(config_overrides_, profile_);
-    Json params = {{"approvalPolicy", approval_policy_}, {"sandbox", sandbox_}};
-    if (!cwd_.empty()) params["cwd"] = cwd_;
-    if (!model_.empty()) params["model"] = model_;
-    if (request.base_instructions) params["baseInstructions"] = *request.base_instructions;
-    if (request.developer_instructions) {
-      params["developerInstructions"] = *request.developer_instructions;
-    }
-    if (request.turn.personality) params["personality"] = *request.turn.personality;
-    if (request.ephemeral) params["ephemeral"] = true;
     const auto started = co_await client_->thread_start(params);
     thread_id_ = started.value("thread", Json::object()).value("id", std::string());
     if (cwd_.empty()) cwd_ = started.value("cwd", std::string());
@@ -220,17 +231,37 @@ asio::awaitable<void> Session::start(tools::StartRequest request) {
     persist_meta();
     record({.type = "progress", .data = {{"method", "thread/started"}, {"threadId", thread_id_}}});
     co_await begin_turn(request.prompt, request.turn, request.images);
-  } catch (const ToolError&) {
-    throw;
-  } catch (const boost::system::system_error& e) {
-    // The caller gave up (notifications/cancelled): its request ends, the session goes on.
-    if (e.code() == asio::error::operation_aborted) throw;
-    fail(std::string("could not start codex: ") + e.what());
-    throw ToolError("INTERNAL", last_error_);
+  } catch (const ToolError& e) {
+    refused = e;  // the first turn was refused: the session never ran, so it ends here
+    failure = e.what();
+  } catch (const appserver::StartupTimeout& e) {
+    failure = startup_timeout_failure(e.what(), launch_.command.executable);
+  } catch (const jsonrpc::RpcError& e) {
+    failure = std::string("could not start codex: ") + e.what();
+    if (const auto why = tools::describe_param_refusal(params, e.what())) {
+      refused.emplace("INVALID_ARGUMENT", *why);
+    }
   } catch (const std::exception& e) {
-    fail(std::string("could not start codex: ") + e.what());
-    throw ToolError("INTERNAL", last_error_);
+    failure = std::string("could not start codex: ") + e.what();
   }
+  if (failure.empty()) co_return;
+  if (cancelled_) {
+    // codex_session cancel stopped the child under the start: not a failure of codex.
+    throw ToolError("CANCELLED", "session " + id_ + " was cancelled while starting");
+  }
+  if (!refused && client_ && client_->exit_code() >= 0) {
+    // It exited before answering: perhaps over a profile or an advanced.config value.
+    const auto stderr_tail = client_->stderr_tail();
+    auto why = tools::describe_config_refusal(config_overrides_, stderr_tail);
+    if (!why) why = tools::describe_profile_refusal(profile_, stderr_tail);
+    if (why) refused.emplace("INVALID_ARGUMENT", *why);
+  }
+  fail(refused ? refused->what() : failure);
+  // A session that could not start is over: stop its child now (a hung one would
+  // otherwise live on until the session leaves memory).
+  co_await shutdown_child();
+  if (refused) throw *refused;
+  throw ToolError("INTERNAL", last_error_);
 }
 
 asio::awaitable<void> Session::start_fork(const Session& source) {
@@ -258,15 +289,23 @@ asio::awaitable<void> Session::start_fork(const Session& source) {
             .data = {{"method", "thread/forked"},
                      {"threadId", thread_id_},
                      {"forkedFromSessionId", source.id_}}});
+    co_return;
   } catch (const std::exception& e) {
     fail(std::string("could not fork: ") + e.what());
-    throw ToolError("INTERNAL", last_error_);
   }
+  co_await shutdown_child();  // as for a failed start
+  throw ToolError("INTERNAL", last_error_);
 }
 
 asio::awaitable<void> Session::begin_turn(const std::string& prompt,
                                           const tools::TurnSettings& turn,
                                           const std::vector<std::string>& images) {
+  if (turn.effort) {
+    // Refused before anything changes: the session stays as it was.
+    if (!models_) models_ = co_await fetch_model_catalog(client_);
+    const auto refusal = effort_refusal(*models_, turn.model.value_or(model_), *turn.effort);
+    if (refusal) throw ToolError("INVALID_ARGUMENT", *refusal);
+  }
   Json params = {{"threadId", thread_id_}, {"input", user_input(prompt, images)}};
   params["effort"] = turn.effort.value_or("low");
   if (turn.summary) params["summary"] = *turn.summary;
@@ -285,12 +324,15 @@ asio::awaitable<void> Session::begin_turn(const std::string& prompt,
   try {
     co_await client_->turn_start(params);
   } catch (const jsonrpc::RpcError& e) {
-    // The app-server refused the turn (e.g. an effort the model does not take).
-    if (status_ == Status::running) {
-      set_status(Status::idle);
-      record({.type = "error", .data = {{"message", e.what()}}, .pinned = true});
+    // No turn started: the session is as it was (a failed start records the error).
+    if (status_ == Status::running) set_status(Status::idle);
+    if (e.code() == jsonrpc::code::kRequestTimeout ||
+        e.code() == jsonrpc::code::kConnectionClosed) {
+      throw ToolError("INTERNAL", std::string("codex did not start the turn: ") + e.what());
     }
-    throw ToolError("INVALID_ARGUMENT", std::string("codex refused the turn: ") + e.what());
+    const auto why = tools::describe_param_refusal(params, e.what());
+    throw ToolError("INVALID_ARGUMENT",
+                    why ? *why : std::string("codex refused the turn: ") + e.what());
   }
 }
 
@@ -369,6 +411,13 @@ asio::awaitable<void> Session::clean_background_terminals() {
   const std::string method = "thread/backgroundTerminals/clean";
   const Json params = {{"threadId", thread_id_}};
   co_await client_->call(method, params, std::chrono::seconds(30));
+}
+
+asio::awaitable<void> Session::shutdown_child() {
+  stopping_child_ = true;  // its exit is ours, not news: on_exit must not report it
+  if (!client_) co_return;
+  const auto client = client_;  // keep it alive across the shutdown
+  co_await client->shutdown(kShutdownGrace);
 }
 
 asio::awaitable<void> Session::cancel(std::string reason) {

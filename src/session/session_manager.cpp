@@ -112,6 +112,7 @@ Launch SessionManager::make_launch() const {
   if (!choice.path.empty())
     launch.command.executable = appserver::resolve_native_codex(choice.path);
   launch.unavailable_reason = choice.error;
+  launch.startup_timeout = options_.startup_timeout;
   return launch;
 }
 

@@ -15,7 +15,14 @@ const Json& empty_object() {
   return kEmpty;
 }
 
-std::string join(std::initializer_list<std::string_view> values) {
+std::string type_name(const Json& value) {
+  if (value.is_number_integer() || value.is_number_unsigned()) return "integer";
+  return value.type_name();
+}
+
+}  // namespace
+
+std::string join_choices(std::span<const std::string_view> values) {
   std::string out;
   for (const auto value : values) {
     if (!out.empty()) out += ", ";
@@ -23,13 +30,6 @@ std::string join(std::initializer_list<std::string_view> values) {
   }
   return out;
 }
-
-std::string type_name(const Json& value) {
-  if (value.is_number_integer() || value.is_number_unsigned()) return "integer";
-  return value.type_name();
-}
-
-}  // namespace
 
 void throw_invalid_argument(const std::string& message) {
   throw mcp::ToolError("INVALID_ARGUMENT", message);
@@ -69,20 +69,20 @@ std::string ArgReader::required_string(std::string_view field) const {
 }
 
 std::optional<std::string> ArgReader::optional_enum(
-    std::string_view field, std::initializer_list<std::string_view> allowed) const {
+    std::string_view field, std::span<const std::string_view> allowed) const {
   auto value = optional_string(field);
   if (value && std::find(allowed.begin(), allowed.end(), *value) == allowed.end()) {
-    throw_invalid_argument(path_of(field) + " must be one of: " + join(allowed) + " (got \"" +
-                           *value + "\")");
+    throw_invalid_argument(path_of(field) + " must be one of: " + join_choices(allowed) +
+                           " (got \"" + *value + "\")");
   }
   return value;
 }
 
 std::string ArgReader::required_enum(std::string_view field,
-                                     std::initializer_list<std::string_view> allowed) const {
+                                     std::span<const std::string_view> allowed) const {
   auto value = optional_enum(field, allowed);
   if (!value)
-    throw_invalid_argument(path_of(field) + " is required (one of: " + join(allowed) + ")");
+    throw_invalid_argument(path_of(field) + " is required (one of: " + join_choices(allowed) + ")");
   return *value;
 }
 
@@ -168,7 +168,8 @@ ArgReader ArgReader::nested(std::string_view field) const {
 void ArgReader::reject_unknown(std::initializer_list<std::string_view> known) const {
   for (const auto& [key, value] : object_.items()) {
     if (std::find(known.begin(), known.end(), key) == known.end()) {
-      throw_invalid_argument("unknown field " + path_of(key) + " (allowed: " + join(known) + ")");
+      throw_invalid_argument("unknown field " + path_of(key) +
+                             " (allowed: " + join_choices({known.begin(), known.size()}) + ")");
     }
   }
 }

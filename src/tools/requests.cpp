@@ -1,6 +1,10 @@
 #include "codex_mcp/tools/requests.hpp"
 
+#include <algorithm>
+#include <iterator>
+
 #include "codex_mcp/tools/args.hpp"
+#include "codex_mcp/tools/choices.hpp"
 
 namespace codex_mcp::tools {
 
@@ -8,34 +12,32 @@ namespace {
 
 constexpr std::int64_t kMaxWaitForResultMs = 300000;
 
-// codex app-server 0.169 takes only these approval policies; "on-failure" (listed by older
-// wrappers) is refused by it, so it is refused here with the valid values.
+// codex app-server 0.169 refuses "on-failure" (listed by older wrappers): say so, with the
+// values it takes.
 std::optional<std::string> approval_policy(const ArgReader& args, bool required) {
   if (args.optional_string("approvalPolicy") == std::optional<std::string>("on-failure")) {
-    throw_invalid_argument(
-        args.path_of("approvalPolicy") +
-        " \"on-failure\" is not supported by codex app-server 0.169; use one of: untrusted, "
-        "on-request, never");
+    throw_invalid_argument(args.path_of("approvalPolicy") +
+                           " \"on-failure\" is not supported by codex app-server 0.169; use one "
+                           "of: " +
+                           join_choices(choices::kApprovalPolicies));
   }
-  if (required) return args.required_enum("approvalPolicy", {"untrusted", "on-request", "never"});
-  return args.optional_enum("approvalPolicy", {"untrusted", "on-request", "never"});
+  if (required) return args.required_enum("approvalPolicy", choices::kApprovalPolicies);
+  return args.optional_enum("approvalPolicy", choices::kApprovalPolicies);
 }
 
 std::optional<std::string> sandbox(const ArgReader& args, bool required) {
-  if (required) {
-    return args.required_enum("sandbox", {"read-only", "workspace-write", "danger-full-access"});
-  }
-  return args.optional_enum("sandbox", {"read-only", "workspace-write", "danger-full-access"});
+  if (required) return args.required_enum("sandbox", choices::kSandboxModes);
+  return args.optional_enum("sandbox", choices::kSandboxModes);
 }
 
 std::optional<std::string> effort(const ArgReader& args) {
-  return args.optional_enum("effort", {"none", "minimal", "low", "medium", "high", "xhigh"});
+  return args.optional_enum("effort", choices::kReasoningEfforts);
 }
 std::optional<std::string> summary(const ArgReader& args) {
-  return args.optional_enum("summary", {"auto", "concise", "detailed", "none"});
+  return args.optional_enum("summary", choices::kReasoningSummaries);
 }
 std::optional<std::string> personality(const ArgReader& args) {
-  return args.optional_enum("personality", {"none", "friendly", "pragmatic"});
+  return args.optional_enum("personality", choices::kPersonalities);
 }
 
 std::optional<std::string> absolute_path(const ArgReader& args, std::string_view field) {
@@ -118,8 +120,7 @@ SessionRequest decode_session(const Json& arguments) {
   args.reject_unknown({"action", "sessionId", "includeSensitive", "statuses", "olderThanMs",
                        "dryRun", "includeDisk"});
   SessionRequest request;
-  request.action = args.required_enum("action", {"list", "get", "cancel", "interrupt", "fork",
-                                                 "clean", "clean_background_terminals"});
+  request.action = args.required_enum("action", choices::kSessionActions);
   request.session_id = args.optional_string("sessionId");
   const bool needs_session = request.action != "list" && request.action != "clean";
   if (needs_session && (!request.session_id || request.session_id->empty())) {
@@ -128,9 +129,10 @@ SessionRequest decode_session(const Json& arguments) {
   request.include_sensitive = args.optional_bool("includeSensitive").value_or(false);
   request.statuses = args.optional_string_array("statuses").value_or(std::vector<std::string>{});
   for (const auto& status : request.statuses) {
-    if (status != "idle" && status != "error" && status != "cancelled") {
-      throw_invalid_argument("statuses entries must be one of: idle, error, cancelled (got \"" +
-                             status + "\")");
+    const auto& allowed = choices::kCleanableStatuses;
+    if (std::find(std::begin(allowed), std::end(allowed), status) == std::end(allowed)) {
+      throw_invalid_argument("statuses entries must be one of: " + join_choices(allowed) +
+                             " (got \"" + status + "\")");
     }
   }
   request.older_than_ms = args.optional_int("olderThanMs", 0, INT64_C(1) << 50);
@@ -145,13 +147,12 @@ CheckRequest decode_check(const Json& arguments) {
                        "requestId", "decision", "execpolicy_amendment", "network_policy_amendment",
                        "denyMessage", "answers"});
   CheckRequest request;
-  request.action =
-      args.required_enum("action", {"poll", "respond_permission", "respond_user_input"});
+  request.action = args.required_enum("action", choices::kCheckActions);
   request.session_id = required_session_id(args);
   request.cursor = args.optional_int("cursor", 0, INT64_C(1) << 53);
   request.max_events = args.optional_int("maxEvents", 0, 1000);
   request.response_mode =
-      args.optional_enum("responseMode", {"minimal", "delta_compact", "full"}).value_or("minimal");
+      args.optional_enum("responseMode", choices::kResponseModes).value_or("minimal");
   const auto poll = args.nested("pollOptions");
   poll.reject_unknown({"includeEvents", "includeActions", "includeResult", "skipDeltas",
                        "finalOnly", "maxBytes", "waitMs"});
@@ -171,9 +172,7 @@ CheckRequest decode_check(const Json& arguments) {
                            "\" (take it from actions[] of a poll)");
   }
   if (request.action == "respond_permission") {
-    request.decision = args.required_enum(
-        "decision", {"accept", "acceptForSession", "acceptWithExecpolicyAmendment",
-                     "applyNetworkPolicyAmendment", "decline", "cancel"});
+    request.decision = args.required_enum("decision", choices::kDecisions);
     request.execpolicy_amendment =
         args.optional_string_array("execpolicy_amendment").value_or(std::vector<std::string>{});
     if (*request.decision == "acceptWithExecpolicyAmendment" &&
@@ -186,7 +185,7 @@ CheckRequest decode_check(const Json& arguments) {
     if (args.has("network_policy_amendment")) {
       network.reject_unknown({"action", "host"});
       request.network_policy_amendment =
-          Json{{"action", network.required_enum("action", {"allow", "deny"})},
+          Json{{"action", network.required_enum("action", choices::kNetworkPolicyActions)},
                {"host", network.required_string("host")}};
     }
     if (*request.decision == "applyNetworkPolicyAmendment" && !request.network_policy_amendment) {

@@ -1,13 +1,59 @@
 #include "codex_mcp/tools/schemas.hpp"
 
+#include <algorithm>
+#include <iterator>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#include "codex_mcp/tools/choices.hpp"
+
 namespace codex_mcp::tools {
 
 // Raw JSON keeps each schema readable as the client will see it. Descriptions are short
-// on purpose: clients put every byte of tools/list into the model's context.
+// on purpose: clients put every byte of tools/list into the model's context. Enumerations
+// are written `"enum": "@name"` and filled from choices.hpp, the list the decoders use.
 namespace {
 
+const std::pair<std::string_view, choices::List> kEnums[] = {
+    {"approval_policies", choices::kApprovalPolicies},
+    {"sandbox_modes", choices::kSandboxModes},
+    {"reasoning_efforts", choices::kReasoningEfforts},
+    {"reasoning_summaries", choices::kReasoningSummaries},
+    {"personalities", choices::kPersonalities},
+    {"session_actions", choices::kSessionActions},
+    {"cleanable_statuses", choices::kCleanableStatuses},
+    {"check_actions", choices::kCheckActions},
+    {"response_modes", choices::kResponseModes},
+    {"decisions", choices::kDecisions},
+    {"network_policy_actions", choices::kNetworkPolicyActions},
+};
+
+void fill_enums(Json& node) {
+  if (node.is_array()) {
+    for (auto& item : node) fill_enums(item);
+    return;
+  }
+  if (!node.is_object()) return;
+  for (auto& [key, value] : node.items()) {
+    if (key != "enum" || !value.is_string()) {
+      fill_enums(value);
+      continue;
+    }
+    const auto name = value.get<std::string>();
+    const auto* found = std::find_if(std::begin(kEnums), std::end(kEnums), [&](const auto& entry) {
+      return "@" + std::string(entry.first) == name;
+    });
+    if (found == std::end(kEnums)) throw std::logic_error("schema names an unknown enum " + name);
+    value = Json::array();
+    for (const auto choice : found->second) value.push_back(std::string(choice));
+  }
+}
+
 Json parse(const char* text) {
-  return Json::parse(text);
+  auto schema = Json::parse(text);
+  fill_enums(schema);
+  return schema;
 }
 
 }  // namespace
@@ -37,9 +83,9 @@ Json codex_descriptor() {
     "type": "object",
     "properties": {
       "prompt": {"type": "string", "minLength": 1, "description": "Task or question for the agent."},
-      "approvalPolicy": {"type": "string", "enum": ["untrusted", "on-request", "never"], "description": "When the agent must ask before acting: untrusted (all but safe reads), on-request (when it wants to leave the sandbox), never."},
-      "sandbox": {"type": "string", "enum": ["read-only", "workspace-write", "danger-full-access"], "description": "What commands may touch."},
-      "effort": {"type": "string", "enum": ["none", "minimal", "low", "medium", "high", "xhigh"], "description": "Reasoning effort. Default: low."},
+      "approvalPolicy": {"type": "string", "enum": "@approval_policies", "description": "When the agent must ask before acting: untrusted (all but safe reads), on-request (when it wants to leave the sandbox), never."},
+      "sandbox": {"type": "string", "enum": "@sandbox_modes", "description": "What commands may touch."},
+      "effort": {"type": "string", "enum": "@reasoning_efforts", "description": "Reasoning effort; one the model does not take is refused with those it does. Default: low."},
       "cwd": {"type": "string", "description": "Working directory (absolute). Default: server cwd."},
       "model": {"type": "string", "description": "Model override. Default: from config.toml."},
       "profile": {"type": "string", "description": "config.toml profile name."},
@@ -49,8 +95,8 @@ Json codex_descriptor() {
         "properties": {
           "baseInstructions": {"type": "string", "description": "Replace the default instructions."},
           "developerInstructions": {"type": "string", "description": "Extra developer instructions."},
-          "personality": {"type": "string", "enum": ["none", "friendly", "pragmatic"]},
-          "summary": {"type": "string", "enum": ["auto", "concise", "detailed", "none"], "description": "Reasoning summary."},
+          "personality": {"type": "string", "enum": "@personalities"},
+          "summary": {"type": "string", "enum": "@reasoning_summaries", "description": "Reasoning summary."},
           "config": {"type": "object", "description": "config.toml overrides, key (dotted) to value."},
           "ephemeral": {"type": "boolean", "description": "Do not persist the thread. Default: false."},
           "outputSchema": {"type": "object", "description": "JSON Schema the final answer must follow; result.structuredOutput holds it."},
@@ -79,11 +125,11 @@ Json codex_reply_descriptor() {
       "sessionId": {"type": "string", "description": "From codex."},
       "prompt": {"type": "string", "minLength": 1, "description": "Follow-up message."},
       "model": {"type": "string"},
-      "approvalPolicy": {"type": "string", "enum": ["untrusted", "on-request", "never"]},
-      "effort": {"type": "string", "enum": ["none", "minimal", "low", "medium", "high", "xhigh"]},
-      "summary": {"type": "string", "enum": ["auto", "concise", "detailed", "none"]},
-      "personality": {"type": "string", "enum": ["none", "friendly", "pragmatic"]},
-      "sandbox": {"type": "string", "enum": ["read-only", "workspace-write", "danger-full-access"]},
+      "approvalPolicy": {"type": "string", "enum": "@approval_policies"},
+      "effort": {"type": "string", "enum": "@reasoning_efforts"},
+      "summary": {"type": "string", "enum": "@reasoning_summaries"},
+      "personality": {"type": "string", "enum": "@personalities"},
+      "sandbox": {"type": "string", "enum": "@sandbox_modes"},
       "cwd": {"type": "string"},
       "outputSchema": {"type": "object", "description": "JSON Schema for this turn's final answer."},
       "waitForResult": {"type": "integer", "minimum": 0, "maximum": 300000, "description": "Wait up to this many ms and return the result directly."}
@@ -103,10 +149,10 @@ Json codex_session_descriptor() {
   "inputSchema": {
     "type": "object",
     "properties": {
-      "action": {"type": "string", "enum": ["list", "get", "cancel", "interrupt", "fork", "clean", "clean_background_terminals"]},
+      "action": {"type": "string", "enum": "@session_actions"},
       "sessionId": {"type": "string", "description": "Required for get, cancel, interrupt, fork, clean_background_terminals."},
       "includeSensitive": {"type": "boolean", "description": "get: include cwd, profile, config, threadId. Default: false."},
-      "statuses": {"type": "array", "items": {"type": "string", "enum": ["idle", "error", "cancelled"]}, "description": "clean: statuses to remove. Default: all three."},
+      "statuses": {"type": "array", "items": {"type": "string", "enum": "@cleanable_statuses"}, "description": "clean: statuses to remove. Default: all three."},
       "olderThanMs": {"type": "integer", "minimum": 0, "description": "clean: only sessions idle longer than this."},
       "dryRun": {"type": "boolean", "description": "clean: list matches without removing."},
       "includeDisk": {"type": "boolean", "description": "clean: also delete persisted state. Default: true."}
@@ -126,11 +172,11 @@ Json codex_check_descriptor() {
   "inputSchema": {
     "type": "object",
     "properties": {
-      "action": {"type": "string", "enum": ["poll", "respond_permission", "respond_user_input"]},
+      "action": {"type": "string", "enum": "@check_actions"},
       "sessionId": {"type": "string"},
       "cursor": {"type": "integer", "minimum": 0, "description": "First event id wanted. Default: where the last poll stopped."},
       "maxEvents": {"type": "integer", "minimum": 0, "maximum": 1000, "description": "poll default 1; respond_* default 0 (no events)."},
-      "responseMode": {"type": "string", "enum": ["minimal", "delta_compact", "full"], "description": "Default: minimal."},
+      "responseMode": {"type": "string", "enum": "@response_modes", "description": "Default: minimal."},
       "pollOptions": {
         "type": "object",
         "properties": {
@@ -145,9 +191,9 @@ Json codex_check_descriptor() {
         "additionalProperties": false
       },
       "requestId": {"type": "string", "description": "respond_*: the requestId from actions[]."},
-      "decision": {"type": "string", "enum": ["accept", "acceptForSession", "acceptWithExecpolicyAmendment", "applyNetworkPolicyAmendment", "decline", "cancel"], "description": "respond_permission. File changes take accept, acceptForSession, decline, cancel."},
+      "decision": {"type": "string", "enum": "@decisions", "description": "respond_permission. File changes take accept, acceptForSession, decline, cancel."},
       "execpolicy_amendment": {"type": "array", "items": {"type": "string"}, "description": "For acceptWithExecpolicyAmendment: command prefix to allow."},
-      "network_policy_amendment": {"type": "object", "properties": {"action": {"type": "string", "enum": ["allow", "deny"]}, "host": {"type": "string"}}, "required": ["action", "host"], "additionalProperties": false, "description": "For applyNetworkPolicyAmendment."},
+      "network_policy_amendment": {"type": "object", "properties": {"action": {"type": "string", "enum": "@network_policy_actions"}, "host": {"type": "string"}}, "required": ["action", "host"], "additionalProperties": false, "description": "For applyNetworkPolicyAmendment."},
       "denyMessage": {"type": "string", "description": "Note kept with a decline (not sent to codex)."},
       "answers": {"type": "object", "additionalProperties": {"type": "object", "properties": {"answers": {"type": "array", "items": {"type": "string"}}}, "required": ["answers"]}, "description": "respond_user_input: question id -> {answers: [...]}."}
     },

@@ -5,7 +5,9 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "codex_mcp/session/poll_view.hpp"
+#include "codex_mcp/tools/choices.hpp"
 #include "codex_mcp/tools/requests.hpp"
+#include "codex_mcp/util/await_detached.hpp"
 
 namespace asio = boost::asio;
 
@@ -63,6 +65,11 @@ asio::awaitable<Json> wait_for_result(std::shared_ptr<Session> session, std::int
   co_return execution;
 }
 
+/// Owns the session for as long as its start runs, whoever waits for it.
+asio::awaitable<void> start(std::shared_ptr<Session> session, StartRequest request) {
+  co_await session->start(std::move(request));
+}
+
 asio::awaitable<Json> answer_after_turn_start(std::shared_ptr<Session> session,
                                               std::optional<std::int64_t> wait_ms,
                                               mcp::ToolCallContext& context) {
@@ -88,7 +95,10 @@ asio::awaitable<Json> start_session(session::SessionManager& manager, Json argum
   auto request = decode_start(arguments);
   const auto wait_ms = request.turn.wait_for_result_ms;
   auto session = manager.create();
-  co_await session->start(std::move(request));
+  // A caller that gives up (notifications/cancelled) ends only its own wait: the start
+  // goes on, so the session reaches running (or error) instead of staying `starting`,
+  // and codex_session list finds it.
+  co_await util::await_detached(manager.executor(), start(session, std::move(request)));
   co_return co_await answer_after_turn_start(session, wait_ms, context);
 }
 
@@ -114,7 +124,8 @@ asio::awaitable<Json> manage_sessions(session::SessionManager& manager, Json arg
   }
   if (request.action == "clean") {
     const auto statuses = request.statuses.empty()
-                              ? std::vector<std::string>{"idle", "error", "cancelled"}
+                              ? std::vector<std::string>(std::begin(choices::kCleanableStatuses),
+                                                         std::end(choices::kCleanableStatuses))
                               : request.statuses;
     Json matched = Json::array(), removed = Json::array();
     std::size_t disk_removed = 0;

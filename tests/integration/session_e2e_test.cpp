@@ -3,9 +3,11 @@
 // app-server for what the real one cannot do on demand.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <thread>
 
 #include "e2e_fixture.hpp"
@@ -16,7 +18,43 @@ using namespace std::chrono_literals;
 
 namespace {
 
-class SessionE2E : public E2EFixture {};
+class SessionE2E : public E2EFixture {
+ protected:
+  /// Sends a `codex` call (request id 42) whose session the fake holds in `starting`
+  /// until `gate` exists, cancels the call, and returns the session's id.
+  std::string cancel_codex_call_while_starting(const fs::path& gate) {
+    server_->send(
+        {{"jsonrpc", "2.0"},
+         {"id", 42},
+         {"method", "tools/call"},
+         {"params",
+          {{"name", "codex"},
+           {"arguments",
+            {{"prompt", "hello"}, {"approvalPolicy", "never"}, {"sandbox", "read-only"}}}}}});
+    Json list;
+    for (int i = 0; i < 200 && (list.empty() || list["sessions"].empty()); ++i) {
+      if (i > 0) std::this_thread::sleep_for(50ms);
+      list = tool("codex_session", {{"action", "list"}});
+    }
+    EXPECT_EQ(list["sessions"].size(), 1u);
+    if (list["sessions"].empty()) return "";
+    EXPECT_EQ(list["sessions"][0]["status"], "starting");
+    server_->send({{"jsonrpc", "2.0"},
+                   {"method", "notifications/cancelled"},
+                   {"params", {{"requestId", 42}, {"reason", "user pressed escape"}}}});
+    // A round trip after the notification: it has been handled (lines are read in order).
+    server_->send({{"jsonrpc", "2.0"}, {"id", 43}, {"method", "ping"}});
+    EXPECT_TRUE(server_->read_response(43));
+    std::ofstream(gate) << "open";
+    return list["sessions"][0]["sessionId"];
+  }
+
+  std::size_t replies_to(const Json& id) const {
+    return static_cast<std::size_t>(
+        std::count_if(server_->skipped.begin(), server_->skipped.end(),
+                      [&](const Json& m) { return m.value("id", Json()) == id; }));
+  }
+};
 
 }  // namespace
 
@@ -281,11 +319,143 @@ TEST_F(SessionE2E, ChildThatDiesBeforeInitializeIsAClearError) {
   EXPECT_TRUE(server_->read_response(5));
 }
 
+TEST_F(SessionE2E, StartupTimeoutIsAClearErrorAndLeavesNoChild) {
+  // The fake reads initialize and never answers it.
+  start_server(kFake, {"FAKE_CODEX_SCENARIO=hang", "CODEX_MCP_STARTUP_TIMEOUT_MS=500"});
+  const auto response = server_->call_tool(
+      "codex", {{"prompt", "hi"}, {"approvalPolicy", "never"}, {"sandbox", "read-only"}});
+  const auto text = response["result"]["content"][0]["text"].get<std::string>();
+  EXPECT_TRUE(response["result"]["isError"].get<bool>());
+  EXPECT_NE(text.find("did not answer initialize within 500 ms"), std::string::npos) << text;
+  EXPECT_NE(text.find("CODEX_MCP_STARTUP_TIMEOUT_MS"), std::string::npos) << text;
+  EXPECT_NE(text.find("config.toml"), std::string::npos) << text;
+
+  // The session is an error with that message, and its child is stopped and reaped.
+  const auto list = tool("codex_session", {{"action", "list"}});
+  ASSERT_EQ(list["sessions"].size(), 1u);
+  EXPECT_EQ(list["sessions"][0]["status"], "error");
+  const auto info = tool("codex_session", {{"action", "get"},
+                                           {"sessionId", list["sessions"][0]["sessionId"]},
+                                           {"includeSensitive", true}});
+  EXPECT_NE(info["lastError"].get<std::string>().find("within 500 ms"), std::string::npos)
+      << info.dump();
+  EXPECT_EQ(info["pid"], -1);  // no child any more, and none left behind:
+  EXPECT_TRUE(codex_mcp::testing::child_pids(server_->pid()).empty());
+
+  // The server keeps serving.
+  server_->send({{"jsonrpc", "2.0"}, {"id", 5}, {"method", "ping"}});
+  EXPECT_TRUE(server_->read_response(5));
+  const auto poll = tool(
+      "codex_check",
+      {{"action", "poll"}, {"sessionId", list["sessions"][0]["sessionId"]}, {"maxEvents", 100}});
+  EXPECT_EQ(poll["status"], "error");
+}
+
 TEST_F(SessionE2E, GarbageFromTheChildDoesNotBreakTheTurn) {
   start_server(kFake, {"FAKE_CODEX_SCENARIO=garbage"});
   const auto started = start("hello", {{"waitForResult", 60000}});
   EXPECT_EQ(started["status"], "idle");
   EXPECT_EQ(started["result"]["text"], "fake reply to: hello");
+}
+
+TEST_F(SessionE2E, EffortTheModelDoesNotAdvertiseIsRefusedWithTheValidOnes) {
+  start_model({{"rules", Json::array()}});
+  start_server(kCodex);
+  // codex 0.169 itself takes any effort; its catalog (model/list) says gpt-5.5 takes
+  // low, medium, high and xhigh. The mock answers whatever the model name.
+  auto arguments = Json{{"prompt", "think hard"}, {"approvalPolicy", "never"},
+                        {"sandbox", "read-only"}, {"cwd", (root_ / "work").string()},
+                        {"model", "gpt-5.5"},     {"effort", "minimal"}};
+  const auto refused = server_->call_tool("codex", arguments);
+  const auto text = refused["result"]["content"][0]["text"].get<std::string>();
+  EXPECT_EQ(text,
+            "Error [INVALID_ARGUMENT]: effort \"minimal\" is not supported by model gpt-5.5; use "
+            "one of: low, medium, high, xhigh (from codex model/list)");
+  // That session never ran: it is an error, with its child stopped.
+  auto list = tool("codex_session", {{"action", "list"}});
+  ASSERT_EQ(list["sessions"].size(), 1u);
+  EXPECT_EQ(list["sessions"][0]["status"], "error");
+  EXPECT_TRUE(codex_mcp::testing::child_pids(server_->pid()).empty());
+
+  arguments["effort"] = "xhigh";
+  arguments["advanced"] = {{"waitForResult", 60000}};
+  const auto started = tool("codex", arguments);
+  EXPECT_EQ(started["status"], "idle");
+  EXPECT_EQ(started["result"]["text"], "ECHO[think hard]");
+  const auto sid = started["sessionId"];
+  // A reply with an effort gpt-5.5 lacks is refused, and the session stays usable.
+  const auto bad_reply = server_->call_tool(
+      "codex_reply", {{"sessionId", sid}, {"prompt", "harder"}, {"effort", "ultra"}});
+  EXPECT_NE(bad_reply["result"]["content"][0]["text"].get<std::string>().find(
+                "effort \"ultra\" is not supported by model gpt-5.5; use one of: low, medium, "
+                "high, xhigh"),
+            std::string::npos)
+      << bad_reply.dump();
+  EXPECT_EQ(tool("codex_session", {{"action", "get"}, {"sessionId", sid}})["status"], "idle");
+  const auto reply = tool(
+      "codex_reply",
+      {{"sessionId", sid}, {"prompt", "harder"}, {"effort", "high"}, {"waitForResult", 60000}});
+  EXPECT_EQ(reply["result"]["text"], "ECHO[think hard | harder]");
+  // A model codex does not know (the config's mock-model) is not judged.
+  const auto mock = tool("codex_reply", {{"sessionId", sid},
+                                         {"prompt", "again"},
+                                         {"model", "mock-model"},
+                                         {"effort", "minimal"},
+                                         {"waitForResult", 60000}});
+  EXPECT_EQ(mock["status"], "idle") << mock.dump();
+  // Only accepted efforts reached the model.
+  std::ifstream requests(root_ / "requests.jsonl");
+  std::string line;
+  std::vector<std::string> efforts;
+  while (std::getline(requests, line)) {
+    const auto request = Json::parse(line);
+    if (request.contains("reasoning")) efforts.push_back(request["reasoning"].value("effort", ""));
+  }
+  EXPECT_EQ(efforts, (std::vector<std::string>{"xhigh", "high", "minimal"}));
+}
+
+TEST_F(SessionE2E, ConfigValueCodexRefusesIsAnInvalidArgumentListingTheValidOnes) {
+  start_model({{"rules", Json::array()}});
+  start_server(kCodex);
+  // codex refuses the -c value at startup (exit 1, "Error: unknown variant ..." on stderr).
+  auto arguments = Json{{"prompt", "hi"},
+                        {"approvalPolicy", "never"},
+                        {"sandbox", "read-only"},
+                        {"cwd", (root_ / "work").string()},
+                        {"advanced", {{"config", {{"model_reasoning_summary", "bogus"}}}}}};
+  const auto refused = server_->call_tool("codex", arguments);
+  EXPECT_EQ(refused["result"]["content"][0]["text"],
+            "Error [INVALID_ARGUMENT]: advanced.config.model_reasoning_summary \"bogus\" is "
+            "refused by codex; use one of: auto, concise, detailed, none");
+  const auto list = tool("codex_session", {{"action", "list"}});
+  ASSERT_EQ(list["sessions"].size(), 1u);
+  EXPECT_EQ(list["sessions"][0]["status"], "error");
+
+  // codex 0.169's app-server takes no profile (`-p` is refused at startup).
+  arguments["advanced"] = Json::object();
+  arguments["profile"] = "fast";
+  const auto profile = server_->call_tool("codex", arguments);
+  EXPECT_EQ(profile["result"]["content"][0]["text"],
+            "Error [INVALID_ARGUMENT]: profile \"fast\" is refused by codex: its app-server takes "
+            "no profile (unexpected argument '-p' found); pass the settings in advanced.config "
+            "instead");
+
+  // A bad value in config.toml is not the call's fault: codex names the file and line.
+  std::string config;
+  {
+    std::ifstream in(root_ / "home" / "config.toml");
+    config.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  std::ofstream(root_ / "home" / "config.toml") << "model_verbosity = \"bogus\"\n" << config;
+  arguments.erase("profile");
+  const auto broken = server_->call_tool("codex", arguments);
+  const auto text = broken["result"]["content"][0]["text"].get<std::string>();
+  EXPECT_EQ(text.rfind("Error [INTERNAL]: could not start codex", 0), 0u) << text;
+  EXPECT_NE(text.find("config.toml:1:19: unknown variant `bogus`, expected one of `low`, "
+                      "`medium`, `high`"),
+            std::string::npos)
+      << text;
+  EXPECT_TRUE(codex_mcp::testing::child_pids(server_->pid()).empty());
 }
 
 TEST_F(SessionE2E, OutputSchemaGivesStructuredOutput) {
@@ -345,6 +515,97 @@ TEST_F(SessionE2E, CancelledWaitGetsNoResponseAndTheSessionGoesOn) {
                     [](const Json& m) { return m.value("id", Json()) == 42; });
   EXPECT_EQ(replies_to_42, 0);
   EXPECT_EQ(tool("codex_session", {{"action", "list"}})["sessions"][0]["status"], "running");
+}
+
+TEST_F(SessionE2E, CancelledCallWhileStartingLeavesTheStartToFinish) {
+  start_server(kFake, {"FAKE_CODEX_START_GATE=" + (root_ / "gate").string()});
+  const auto sid = cancel_codex_call_while_starting(root_ / "gate");
+  ASSERT_FALSE(sid.empty());
+  // The start goes on without its caller: the turn runs and ends as usual.
+  const auto done = poll_until(sid, finished);
+  EXPECT_EQ(done["status"], "idle") << done.dump();
+  EXPECT_EQ(done["result"]["text"], "fake reply to: hello");
+  EXPECT_EQ(replies_to(42), 0u);  // a cancelled request gets no response
+}
+
+TEST_F(SessionE2E, CancelledCallWhoseStartThenFailsLeavesAnErrorSession) {
+  start_server(kFake, {"FAKE_CODEX_START_GATE=" + (root_ / "gate").string(),
+                       "FAKE_CODEX_SCENARIO=exit_before_init"});
+  const auto sid = cancel_codex_call_while_starting(root_ / "gate");
+  ASSERT_FALSE(sid.empty());
+  const auto done = poll_until(sid, finished);
+  EXPECT_EQ(done["status"], "error") << done.dump();
+  const auto info = tool("codex_session", {{"action", "get"}, {"sessionId", sid}});
+  EXPECT_NE(info["lastError"].get<std::string>().find("could not start codex"), std::string::npos)
+      << info.dump();
+  EXPECT_TRUE(codex_mcp::testing::child_pids(server_->pid()).empty());
+  EXPECT_EQ(replies_to(42), 0u);
+}
+
+TEST_F(SessionE2E, SessionCancelledWhileStartingEndsTheCallAsCancelled) {
+  start_server(kFake, {"FAKE_CODEX_START_GATE=" + (root_ / "gate").string()});
+  server_->send(
+      {{"jsonrpc", "2.0"},
+       {"id", 42},
+       {"method", "tools/call"},
+       {"params",
+        {{"name", "codex"},
+         {"arguments",
+          {{"prompt", "hello"}, {"approvalPolicy", "never"}, {"sandbox", "read-only"}}}}}});
+  Json list;
+  for (int i = 0; i < 200 && (list.empty() || list["sessions"].empty()); ++i) {
+    if (i > 0) std::this_thread::sleep_for(50ms);
+    list = tool("codex_session", {{"action", "list"}});
+  }
+  ASSERT_EQ(list["sessions"].size(), 1u);
+  const auto sid = list["sessions"][0]["sessionId"];
+  // The gate never opens: cancel stops the child under the start.
+  tool("codex_session", {{"action", "cancel"}, {"sessionId", sid}});
+  // The codex call may end before or after the cancel call's own answer.
+  std::optional<Json> response;
+  for (const auto& message : server_->skipped) {
+    if (message.value("id", Json()) == 42) response = message;
+  }
+  if (!response) response = server_->read_response(42);
+  ASSERT_TRUE(response);
+  EXPECT_EQ(
+      (*response)["result"]["content"][0]["text"].get<std::string>().rfind("Error [CANCELLED]", 0),
+      0u)
+      << response->dump();
+  const auto info = tool("codex_session", {{"action", "get"}, {"sessionId", sid}});
+  EXPECT_EQ(info["status"], "cancelled");
+  EXPECT_FALSE(info.contains("lastError")) << info.dump();  // not a failure of codex
+  EXPECT_TRUE(codex_mcp::testing::child_pids(server_->pid()).empty());
+}
+
+TEST_F(SessionE2E, ValueACodexRefusesOnTheWireNamesTheArgumentAndTheValidOnes) {
+  // A codex stricter than the tools' lists (the fake refuses personality "friendly" as
+  // codex 0.169 refuses an unknown variant), at thread/start and at turn/start.
+  start_server(kFake, {"FAKE_CODEX_PERSONALITIES=none,pragmatic"});
+  const auto refused = server_->call_tool("codex", {{"prompt", "hi"},
+                                                    {"approvalPolicy", "never"},
+                                                    {"sandbox", "read-only"},
+                                                    {"advanced", {{"personality", "friendly"}}}});
+  EXPECT_EQ(refused["result"]["content"][0]["text"],
+            "Error [INVALID_ARGUMENT]: personality \"friendly\" is refused by codex; use one of: "
+            "none, pragmatic");
+  EXPECT_TRUE(codex_mcp::testing::child_pids(server_->pid()).empty());
+
+  const auto started = start("hello", {{"waitForResult", 60000}});
+  const auto sid = started["sessionId"];
+  const auto reply = server_->call_tool(
+      "codex_reply", {{"sessionId", sid}, {"prompt", "again"}, {"personality", "friendly"}});
+  EXPECT_EQ(reply["result"]["content"][0]["text"],
+            "Error [INVALID_ARGUMENT]: personality \"friendly\" is refused by codex; use one of: "
+            "none, pragmatic");
+  // The refused turn never started: the session is as it was.
+  const auto info = tool("codex_session", {{"action", "get"}, {"sessionId", sid}});
+  EXPECT_EQ(info["status"], "idle");
+  const auto fine = tool("codex_reply", {{"sessionId", sid},
+                                         {"prompt", "again"},
+                                         {"personality", "pragmatic"},
+                                         {"waitForResult", 60000}});
+  EXPECT_EQ(fine["result"]["text"], "fake reply to: again");
 }
 
 TEST_F(SessionE2E, UnknownSessionAndBusySessionAreToolErrors) {

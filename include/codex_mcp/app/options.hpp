@@ -20,6 +20,9 @@ struct Options {
   std::string stdio_mode = "auto";  ///< --stdio-mode / CODEX_MCP_STDIO_MODE: auto|strict|off
   std::size_t max_line_bytes = 16u << 20;
   std::chrono::milliseconds drain_timeout{30000};  ///< stdin EOF: wait for running turns
+  /// --startup-timeout-ms / CODEX_MCP_STARTUP_TIMEOUT_MS: how long a new app-server child
+  /// may take to answer initialize before its session fails.
+  std::chrono::milliseconds startup_timeout{30000};
   // Session lifecycle (the sweep).
   std::chrono::milliseconds idle_timeout{30 * 60 * 1000};    ///< stop an idle session's child
   std::chrono::milliseconds stuck_timeout{4 * 3600 * 1000};  ///< cancel a turn without progress

@@ -14,6 +14,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,12 @@ class ChildProcess;
 namespace codex_mcp::appserver {
 
 using Json = jsonrpc::Json;
+
+/// The child did not answer initialize within AppServerSettings::initialize_timeout.
+class StartupTimeout : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 /// How to run codex: `<executable> <args...> app-server ...`.
 struct CodexCommand {
@@ -73,9 +80,9 @@ class AppServerClient : public std::enable_shared_from_this<AppServerClient> {
   AppServerClient& operator=(const AppServerClient&) = delete;
 
   /// Spawns the child and does the initialize handshake; returns the initialize result.
-  /// Throws process::SpawnError, or std::runtime_error when the handshake fails (the
-  /// child exited, answered with an error, or timed out). After a failure the child may
-  /// still run: call shutdown().
+  /// Throws process::SpawnError, StartupTimeout, or std::runtime_error when the handshake
+  /// fails otherwise (the child exited or answered with an error). After a failure the
+  /// child may still run: call shutdown().
   boost::asio::awaitable<Json> start(CodexCommand command, AppServerSettings settings);
 
   /// Any request; throws jsonrpc::RpcError (the server's error, a timeout, or closed).

@@ -34,6 +34,7 @@
 #include "codex_mcp/appserver/client.hpp"
 #include "codex_mcp/process/identity.hpp"
 #include "codex_mcp/session/event_ring.hpp"
+#include "codex_mcp/session/model_catalog.hpp"
 #include "codex_mcp/session/server_requests.hpp"
 #include "codex_mcp/session/turn_tracker.hpp"
 #include "codex_mcp/tools/requests.hpp"
@@ -54,7 +55,8 @@ struct Launch {
   appserver::CodexCommand command;
   std::map<std::string, std::string> env;
   std::vector<std::string> unset_env;
-  std::string unavailable_reason{};  ///< why command.executable is empty, if it is
+  std::string unavailable_reason{};                  ///< why command.executable is empty, if it is
+  std::chrono::milliseconds startup_timeout{30000};  ///< for the initialize answer
 };
 
 struct PendingAction {
@@ -98,7 +100,9 @@ class Session : public std::enable_shared_from_this<Session> {
   bool recovered() const { return recovered_; }
 
   /// Spawns the app-server, starts the thread and the first turn. Failures leave the
-  /// session in `error` with an error event, and are rethrown as ToolError.
+  /// session in `error` with an error event and its child stopped, and are rethrown as
+  /// ToolError. Not to be cancelled halfway (the session would stay `starting`): callers
+  /// run it through util::await_detached.
   boost::asio::awaitable<void> start(tools::StartRequest request);
   /// Starts the child for a fork of `source` (thread/fork), idle, with its history.
   boost::asio::awaitable<void> start_fork(const Session& source);
@@ -163,6 +167,8 @@ class Session : public std::enable_shared_from_this<Session> {
                                           const tools::TurnSettings& turn,
                                           const std::vector<std::string>& images);
   boost::asio::awaitable<void> spawn(const Json& config_overrides, const std::string& profile);
+  /// Stops the child after a failed start; its exit is then not reported as an error.
+  boost::asio::awaitable<void> shutdown_child();
 
   boost::asio::any_io_executor executor_;
   std::string id_;
@@ -181,7 +187,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string last_error_;
   EventRing ring_;
   TurnTracker tracker_;
-  Json result_;  ///< the last finished turn's result (null before the first)
+  Json result_;                         ///< the last finished turn's result (null before the first)
+  std::optional<ModelCatalog> models_;  ///< read on the first turn that names an effort
   std::int64_t consumed_cursor_ = 0;
   std::map<std::string, PendingAction> pending_;
   std::int64_t next_request_ = 0;

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +21,8 @@ namespace codex_mcp::tools {
 using Json = nlohmann::json;
 
 [[noreturn]] void throw_invalid_argument(const std::string& message);
+/// "a, b, c": how messages list the valid values.
+std::string join_choices(std::span<const std::string_view> values);
 
 class ArgReader {
  public:
@@ -30,11 +33,11 @@ class ArgReader {
 
   std::string required_string(std::string_view field) const;
   std::optional<std::string> optional_string(std::string_view field) const;
-  /// A string that must be one of `allowed`.
+  /// A string that must be one of `allowed` (a list from choices.hpp).
   std::optional<std::string> optional_enum(std::string_view field,
-                                           std::initializer_list<std::string_view> allowed) const;
+                                           std::span<const std::string_view> allowed) const;
   std::string required_enum(std::string_view field,
-                            std::initializer_list<std::string_view> allowed) const;
+                            std::span<const std::string_view> allowed) const;
   /// Integers may also arrive as integral numbers like 5.0 or numeric strings like "5".
   std::optional<std::int64_t> optional_int(std::string_view field, std::int64_t min,
                                            std::int64_t max) const;
