@@ -20,9 +20,9 @@ namespace {
 
 class SessionE2E : public E2EFixture {
  protected:
-  /// Sends a `codex` call (request id 42) whose session the fake holds in `starting`
-  /// until `gate` exists, cancels the call, and returns the session's id.
-  std::string cancel_codex_call_while_starting(const fs::path& gate) {
+  /// Sends a `codex` call (request id 42) without waiting for its answer, and returns the
+  /// listing once its session shows up (the fake's start gate holds it in `starting`).
+  Json send_codex_call_and_list() {
     server_->send(
         {{"jsonrpc", "2.0"},
          {"id", 42},
@@ -36,6 +36,13 @@ class SessionE2E : public E2EFixture {
       if (i > 0) std::this_thread::sleep_for(50ms);
       list = tool("codex_session", {{"action", "list"}});
     }
+    return list;
+  }
+
+  /// Sends a `codex` call (request id 42) whose session the fake holds in `starting`
+  /// until `gate` exists, cancels the call, and returns the session's id.
+  std::string cancel_codex_call_while_starting(const fs::path& gate) {
+    const auto list = send_codex_call_and_list();
     EXPECT_EQ(list["sessions"].size(), 1u);
     if (list["sessions"].empty()) return "";
     EXPECT_EQ(list["sessions"][0]["status"], "starting");
@@ -544,19 +551,7 @@ TEST_F(SessionE2E, CancelledCallWhoseStartThenFailsLeavesAnErrorSession) {
 
 TEST_F(SessionE2E, SessionCancelledWhileStartingEndsTheCallAsCancelled) {
   start_server(kFake, {"FAKE_CODEX_START_GATE=" + (root_ / "gate").string()});
-  server_->send(
-      {{"jsonrpc", "2.0"},
-       {"id", 42},
-       {"method", "tools/call"},
-       {"params",
-        {{"name", "codex"},
-         {"arguments",
-          {{"prompt", "hello"}, {"approvalPolicy", "never"}, {"sandbox", "read-only"}}}}}});
-  Json list;
-  for (int i = 0; i < 200 && (list.empty() || list["sessions"].empty()); ++i) {
-    if (i > 0) std::this_thread::sleep_for(50ms);
-    list = tool("codex_session", {{"action", "list"}});
-  }
+  const auto list = send_codex_call_and_list();
   ASSERT_EQ(list["sessions"].size(), 1u);
   const auto sid = list["sessions"][0]["sessionId"];
   // The gate never opens: cancel stops the child under the start.
