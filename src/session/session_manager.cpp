@@ -1,6 +1,7 @@
 #include "codex_mcp/session/session_manager.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <random>
 
 #include <spdlog/spdlog.h>
@@ -117,8 +118,15 @@ Launch SessionManager::make_launch() const {
 }
 
 std::string SessionManager::new_unique_id() const {
+  // Another server's sessions in a shared directory are not in our maps: the directory
+  // itself is checked too, so no session's files are ever taken over.
+  const auto taken = [&](const std::string& id) {
+    std::error_code ec;
+    return sessions_.contains(id) || on_disk_.contains(id) ||
+           (state_.writable() && std::filesystem::exists(state_.sessions_path() / id, ec));
+  };
   auto id = random_session_id();
-  while (sessions_.contains(id) || on_disk_.contains(id)) id = random_session_id();
+  while (taken(id)) id = random_session_id();
   return id;
 }
 
