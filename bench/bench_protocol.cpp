@@ -1,9 +1,15 @@
 // Protocol benchmark: prints figures, asserts nothing (machines here are shared and noisy).
 //   time from spawn to the initialize answer, idle RSS, and the round trip of ping and
-//   tools/list over pipes (median and p99 over many calls).
+//   tools/list over pipes (median and p99 over many calls). With the fake app-server: its
+//   flood ingest, then where the time of a round trip goes: the server's own share of each
+//   request (from its debug log, "answered <method> <id> in N us": parse, handler and
+//   serialisation) next to what the client observes (plus pipes, threads and its parse).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <map>
+#include <sstream>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -19,33 +25,75 @@ double micros(Clock::duration d) {
   return std::chrono::duration<double, std::micro>(d).count();
 }
 
-void report_round_trips(McpProcess& server, const std::string& method, int count) {
+struct Spread {
+  double median = 0, p99 = 0;
+};
+
+Spread spread(std::vector<double> samples) {
+  if (samples.empty()) return {};
+  std::sort(samples.begin(), samples.end());
+  return {samples[samples.size() / 2], samples[samples.size() * 99 / 100]};
+}
+
+/// Sends `count` requests (ids first, first + 1, ...) one at a time; client-observed µs.
+std::vector<double> round_trips(McpProcess& server, const std::string& method, const Json& params,
+                                int first, int count) {
   std::vector<double> samples;
-  for (int i = 0; i < count; ++i) {
+  for (int id = first; id < first + count; ++id) {
     const auto start = Clock::now();
-    server.send({{"jsonrpc", "2.0"}, {"id", i}, {"method", method}, {"params", Json::object()}});
-    if (!server.read_response(i)) {
+    server.send({{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}});
+    if (!server.read_response(id)) {
       std::fprintf(stderr, "no answer to %s\n", method.c_str());
-      return;
+      break;
     }
     samples.push_back(micros(Clock::now() - start));
   }
-  std::sort(samples.begin(), samples.end());
+  server.skipped.clear();
+  return samples;
+}
+
+void report_round_trips(McpProcess& server, const std::string& method, int count) {
+  const auto s = spread(round_trips(server, method, Json::object(), 0, count));
   std::printf("%-28s median %8.1f us   p99 %8.1f us   (%d calls, client-observed)\n",
-              (method + " round trip").c_str(), samples[samples.size() / 2],
-              samples[samples.size() * 99 / 100], count);
+              (method + " round trip").c_str(), s.median, s.p99, count);
+}
+
+/// The server's own time per request id, from its debug lines on stderr.
+std::map<long, double> server_times(const std::string& logs) {
+  std::map<long, double> times;
+  std::istringstream lines(logs);
+  std::string line;
+  const std::string marker = "[mcp] answered ";
+  while (std::getline(lines, line)) {
+    const auto at = line.find(marker);
+    if (at == std::string::npos) continue;
+    std::istringstream fields(line.substr(at + marker.size()));
+    std::string method, id, in, unit;
+    double us = 0;
+    if (fields >> method >> id >> in >> us >> unit && unit == "us") {
+      try {
+        times[std::stol(id)] = us;
+      } catch (const std::exception&) {
+        // a string id: not one of ours
+      }
+    }
+  }
+  return times;
 }
 
 }  // namespace
 
 /// The session path under load: the fake app-server floods 100k agent-message deltas;
 /// how fast the server ingests them (start → turn idle) and its peak RSS meanwhile; then
-/// the round trip of codex_check poll and codex_session list against a live session.
+/// the round trip of codex_check poll and codex_session list against a live session,
+/// split into the server's share and the rest.
 void flood(const std::string& fake) {
+  // Debug logging makes the server time each request; it costs each request a write to
+  // stderr (a few µs), so these round trips read a little above the ones printed above.
   McpProcess server(CODEX_MCP_BINARY, {},
                     {"CODEX_MCP_STATE_DIR=/tmp/codex-mcp-bench-state", "CODEX_MCP_PATH=" + fake,
                      "FAKE_CODEX_SCENARIO=flood", "FAKE_CODEX_DELTAS=100000",
-                     "CODEX_HOME=/tmp/codex-mcp-bench-home"});
+                     "CODEX_HOME=/tmp/codex-mcp-bench-home", "CODEX_MCP_LOG_LEVEL=debug"});
   server.initialize();
   const auto start = Clock::now();
   const auto started = server.call_tool(
@@ -69,20 +117,51 @@ void flood(const std::string& fake) {
   std::printf("%-28s %8.0f events/s  (100k deltas in %.2f s, spawn included)\n",
               "flood ingest via fake", 100000 / seconds, seconds);
   std::printf("%-28s %8ld KiB\n", "peak RSS during flood", peak);
-  for (const auto& [label, arguments] : std::vector<std::pair<std::string, Json>>{
-           {"codex_check poll", {{"action", "poll"}, {"sessionId", sid}, {"cursor", 0}}},
-           {"codex_session list", {{"action", "list"}}}}) {
-    const std::string name = label.substr(0, label.find(' '));
-    std::vector<double> samples;
-    for (int i = 0; i < 1000; ++i) {
-      const auto t0 = Clock::now();
-      server.call_tool(name, arguments);
-      samples.push_back(micros(Clock::now() - t0));
-    }
-    std::sort(samples.begin(), samples.end());
-    std::printf("%-28s median %8.1f us   p99 %8.1f us   (1000 calls, client-observed)\n",
-                (label + " round trip").c_str(), samples[500], samples[990]);
+
+  struct Case {
+    std::string label, method;
+    Json params;
+  };
+  const std::vector<Case> cases = {
+      {"ping", "ping", Json::object()},
+      {"tools/list", "tools/list", Json::object()},
+      {"codex_check poll",
+       "tools/call",
+       {{"name", "codex_check"},
+        {"arguments", {{"action", "poll"}, {"sessionId", sid}, {"cursor", 0}}}}},
+      {"codex_session list",
+       "tools/call",
+       {{"name", "codex_session"}, {"arguments", {{"action", "list"}}}}}};
+  constexpr int kCalls = 1000;
+  std::vector<std::pair<std::string, std::vector<double>>> clients;
+  int first = 100000;
+  for (const auto& c : cases) {
+    clients.emplace_back(c.label, round_trips(server, c.method, c.params, first, kCalls));
+    first += kCalls;
   }
+  // A last round trip: the server logs a request's time right after replying to it, so
+  // the previous line is surely written once this one is answered.
+  round_trips(server, "ping", Json::object(), first, 1);
+  const auto times = server_times(server.stderr_text());
+  std::printf("\nwhere a round trip goes (%d calls each, on the debug-logging server above):\n",
+              kCalls);
+  std::printf("  %-20s %10s %10s %12s %10s\n", "request", "client", "client", "server", "server");
+  std::printf("  %-20s %10s %10s %12s %10s\n", "", "median", "p99", "median", "p99");
+  first = 100000;
+  for (const auto& [label, client] : clients) {
+    std::vector<double> own;
+    for (int i = first; i < first + kCalls; ++i) {
+      if (const auto it = times.find(i); it != times.end()) own.push_back(it->second);
+    }
+    first += kCalls;
+    const auto c = spread(client);
+    const auto s = spread(own);
+    std::printf("  %-20s %7.1f us %7.1f us %9.1f us %7.1f us%s\n", label.c_str(), c.median, c.p99,
+                s.median, s.p99, own.size() == client.size() ? "" : "  (server lines missing)");
+  }
+  std::printf(
+      "  server: from the request line to its reply handed to the writer thread; the rest\n"
+      "  is pipes, the reader/writer threads and the client's own parse of the answer.\n");
 }
 
 int main(int argc, char** argv) {

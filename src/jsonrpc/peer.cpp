@@ -56,6 +56,9 @@ Peer::~Peer() = default;
 void Peer::on_request(const std::string& method, RequestHandler handler) {
   request_handlers_[method] = std::move(handler);
 }
+void Peer::on_request_fixed(const std::string& method, std::string serialized_result) {
+  fixed_results_[method] = std::move(serialized_result);
+}
 void Peer::on_notification(const std::string& method, NotificationHandler handler) {
   notification_handlers_[method] = std::move(handler);
 }
@@ -88,6 +91,7 @@ void Peer::receive_oversized(std::size_t size) {
 }
 
 void Peer::receive_line(std::string_view line) {
+  const auto received = std::chrono::steady_clock::now();
   Json message;
   try {
     message = Json::parse(line);
@@ -139,7 +143,7 @@ void Peer::receive_line(std::string_view line) {
     malformed(nullptr, code::kInvalidRequest,
               "Invalid Request: \"id\" must be a string or an integer");
   } else {
-    dispatch_request(id, method, std::move(params));
+    dispatch_request(id, method, std::move(params), received);
   }
 }
 
@@ -153,7 +157,21 @@ void Peer::dispatch_notification(const std::string& method, const Json& params) 
   }
 }
 
-void Peer::dispatch_request(Json id, const std::string& method, Json params) {
+void Peer::dispatch_request(Json id, const std::string& method, Json params,
+                            std::chrono::steady_clock::time_point received) {
+  if (const auto fixed = fixed_results_.find(method); fixed != fixed_results_.end()) {
+    if (incoming_.contains(id.dump())) {
+      send({{"jsonrpc", "2.0"},
+            {"id", id},
+            {"error",
+             {{"code", code::kInvalidRequest},
+              {"message", "Invalid Request: id " + id.dump() + " is already in use"}}}});
+      return;
+    }
+    send_line_(R"({"jsonrpc":"2.0","id":)" + to_line(id) + R"(,"result":)" + fixed->second + "}");
+    log_timing(id, method, received);
+    return;
+  }
   RequestHandler handler;
   if (const auto it = request_handlers_.find(method); it != request_handlers_.end()) {
     handler = it->second;
@@ -176,7 +194,7 @@ void Peer::dispatch_request(Json id, const std::string& method, Json params) {
     return;
   }
   auto signal = std::make_shared<asio::cancellation_signal>();
-  incoming_[key] = Incoming{signal, false};
+  incoming_[key] = Incoming{.signal = signal, .method = method, .received = received};
   asio::co_spawn(
       executor_, run_handler(std::move(handler), std::move(params)),
       asio::bind_cancellation_slot(signal->slot(), [self = shared_from_this(), id, signal](
@@ -188,7 +206,13 @@ void Peer::dispatch_request(Json id, const std::string& method, Json params) {
 void Peer::finish_request(const Json& id, std::exception_ptr error, Json result) {
   const auto it = incoming_.find(id.dump());
   const bool cancelled = it != incoming_.end() && it->second.cancelled;
-  if (it != incoming_.end()) incoming_.erase(it);
+  std::string method;
+  std::chrono::steady_clock::time_point received{};
+  if (it != incoming_.end()) {
+    method = std::move(it->second.method);
+    received = it->second.received;
+    incoming_.erase(it);
+  }
   if (cancelled) return;  // MCP: a cancelled request gets no response
   Json reply = {{"jsonrpc", "2.0"}, {"id", id}};
   if (!error) {
@@ -205,6 +229,18 @@ void Peer::finish_request(const Json& id, std::exception_ptr error, Json result)
     }
   }
   send(reply);
+  log_timing(id, method, received);
+}
+
+void Peer::log_timing(const Json& id, const std::string& method,
+                      std::chrono::steady_clock::time_point received) const {
+  // The server's own share of a round trip (parse, handler, serialisation), apart from
+  // the pipes and the client; bench_protocol reads these lines.
+  if (!spdlog::should_log(spdlog::level::debug)) return;
+  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::steady_clock::now() - received)
+                          .count();
+  spdlog::debug("[{}] answered {} {} in {} us", options_.name, method, id.dump(), micros);
 }
 
 void Peer::cancel_incoming(const Json& id) {

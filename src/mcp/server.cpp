@@ -34,8 +34,8 @@ McpServer::McpServer(asio::any_io_executor executor, ServerInfo info,
   peer_->on_request("initialize",
                     [this](Json params) -> asio::awaitable<Json> { co_return initialize(params); });
   peer_->on_request("ping", [](Json) -> asio::awaitable<Json> { co_return Json::object(); });
-  peer_->on_request("tools/list",
-                    [this](Json) -> asio::awaitable<Json> { co_return list_tools(); });
+  // The list never changes: serialised once (~0.3 ms per call otherwise).
+  peer_->on_request_fixed("tools/list", jsonrpc::to_line(list_tools()));
   peer_->on_request("tools/call", [this](Json params) { return call_tool(std::move(params)); });
   // A 2026 draft probe sent by Claude Code and Inspector before initialize: refusing it at
   // once makes them fall back to initialize without waiting for a timeout.

@@ -199,7 +199,11 @@ TEST(Protocol, StdoutCarriesOnlyJsonRpcAndLogsGoToStderr) {
   }
   EXPECT_GE(lines, 2);
   EXPECT_EQ(server.wait_exit(), 0);
-  EXPECT_NE(server.stderr_text().find("[codex-mcp]"), std::string::npos);
+  const auto logs = server.stderr_text();
+  EXPECT_NE(logs.find("[codex-mcp]"), std::string::npos);
+  // At debug, each request's time in the server (bench_protocol reads these lines).
+  EXPECT_NE(logs.find("[mcp] answered tools/list 1 in "), std::string::npos) << logs;
+  EXPECT_NE(logs.find("[mcp] answered initialize 0 in "), std::string::npos) << logs;
 }
 
 TEST(Protocol, ExitsZeroOnStdinEof) {

@@ -105,6 +105,31 @@ TEST_F(PeerTest, CancelledRequestGetsNoReplyAndOthersProceed) {
   EXPECT_EQ(peer->incoming_in_flight(), 0u);
 }
 
+TEST_F(PeerTest, FixedResultIsAnsweredAtOnceWithEachRequestsId) {
+  auto peer = make();
+  peer->on_request_fixed("tools/list", R"({"tools":[{"name":"t"}]})");
+  peer->on_request("slow", [this](Json) -> asio::awaitable<Json> {
+    asio::steady_timer timer(io, 1h);
+    co_await timer.async_wait(asio::use_awaitable);
+    co_return Json();
+  });
+  peer->receive_line(R"({"jsonrpc":"2.0","id":7,"method":"tools/list"})");
+  peer->receive_line(R"({"jsonrpc":"2.0","id":"s","method":"tools/list","params":{}})");
+  ASSERT_EQ(sent.size(), 2u);  // no loop turn needed
+  EXPECT_EQ(sent[0],
+            (Json{{"jsonrpc", "2.0"}, {"id", 7}, {"result", {{"tools", {{{"name", "t"}}}}}}}));
+  EXPECT_EQ(sent[1]["id"], "s");
+  EXPECT_EQ(sent[1]["result"], sent[0]["result"]);
+  // An id still in flight is refused here too.
+  peer->receive_line(R"({"jsonrpc":"2.0","id":9,"method":"slow"})");
+  peer->receive_line(R"({"jsonrpc":"2.0","id":9,"method":"tools/list"})");
+  ASSERT_EQ(sent.size(), 3u);
+  EXPECT_EQ(sent[2]["error"]["code"], code::kInvalidRequest);
+  EXPECT_EQ(peer->incoming_in_flight(), 1u);
+  peer->cancel_incoming(9);
+  drain();
+}
+
 TEST_F(PeerTest, DuplicateInFlightIdIsRejected) {
   auto peer = make();
   peer->on_request("slow", [this](Json) -> asio::awaitable<Json> {

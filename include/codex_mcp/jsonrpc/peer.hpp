@@ -51,6 +51,9 @@ class Peer : public std::enable_shared_from_this<Peer> {
   Peer& operator=(const Peer&) = delete;
 
   void on_request(const std::string& method, RequestHandler handler);
+  /// A request whose result never changes, given already serialised (one JSON text):
+  /// answered at once, with no coroutine and no serialisation per call (tools/list).
+  void on_request_fixed(const std::string& method, std::string serialized_result);
   void on_notification(const std::string& method, NotificationHandler handler);
   /// Fallbacks for methods without their own handler.
   void on_any_request(AnyRequestHandler handler);
@@ -81,11 +84,17 @@ class Peer : public std::enable_shared_from_this<Peer> {
   struct Incoming {
     std::shared_ptr<boost::asio::cancellation_signal> signal;
     bool cancelled = false;
+    std::string method;                                ///< for the debug timing line
+    std::chrono::steady_clock::time_point received{};  ///< when its line arrived
   };
 
   Peer(boost::asio::any_io_executor executor, PeerOptions options, SendLine send_line);
 
-  void dispatch_request(Json id, const std::string& method, Json params);
+  void dispatch_request(Json id, const std::string& method, Json params,
+                        std::chrono::steady_clock::time_point received);
+  /// At debug level: how long the request took here, from its line to its reply.
+  void log_timing(const Json& id, const std::string& method,
+                  std::chrono::steady_clock::time_point received) const;
   void dispatch_notification(const std::string& method, const Json& params);
   void dispatch_response(const Json& message);
   void finish_request(const Json& id, std::exception_ptr error, Json result);
@@ -96,6 +105,7 @@ class Peer : public std::enable_shared_from_this<Peer> {
   PeerOptions options_;
   SendLine send_line_;
   std::unordered_map<std::string, RequestHandler> request_handlers_;
+  std::unordered_map<std::string, std::string> fixed_results_;  // serialised
   std::unordered_map<std::string, NotificationHandler> notification_handlers_;
   AnyRequestHandler any_request_;
   AnyNotificationHandler any_notification_;
