@@ -61,10 +61,6 @@ std::vector<std::string> app_server_args(const CodexCommand& command,
   std::vector<std::string> args = command.args;
   args.emplace_back("app-server");
   for (auto& arg : config_override_args(settings.config_overrides)) args.push_back(std::move(arg));
-  if (!settings.profile.empty()) {
-    args.emplace_back("-p");
-    args.push_back(settings.profile);
-  }
   return args;
 }
 

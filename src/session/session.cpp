@@ -6,6 +6,7 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "codex_mcp/codex/profile.hpp"
 #include "codex_mcp/mcp/tool.hpp"
 #include "codex_mcp/store/session_journal.hpp"
 #include "codex_mcp/tools/refusals.hpp"
@@ -154,7 +155,7 @@ asio::awaitable<void> Session::wait_for_change(std::chrono::steady_clock::time_p
   }
 }
 
-asio::awaitable<void> Session::spawn(const Json& config_overrides, const std::string& profile) {
+asio::awaitable<void> Session::spawn() {
   if (launch_.command.executable.empty()) {
     throw ToolError("CODEX_NOT_FOUND", launch_.unavailable_reason.empty()
                                            ? std::string("no codex executable found")
@@ -182,8 +183,17 @@ asio::awaitable<void> Session::spawn(const Json& config_overrides, const std::st
   };
   client_ = appserver::AppServerClient::create(executor_, std::move(handlers));
   appserver::AppServerSettings settings;
-  settings.config_overrides = config_overrides;
-  settings.profile = profile;
+  // The profile's settings first, the caller's advanced.config over them (read again for
+  // every child, so a resumed session sees the profile as it is now).
+  settings.config_overrides = Json::object();
+  if (!profile_.empty()) {
+    try {
+      settings.config_overrides = codex::load_profile_overrides(codex_home_, profile_);
+    } catch (const codex::ProfileError& e) {
+      throw ToolError("INVALID_ARGUMENT", e.what());
+    }
+  }
+  settings.config_overrides.update(config_overrides_);
   settings.env = launch_.env;
   settings.env["CODEX_HOME"] = codex_home_;
   settings.unset_env = launch_.unset_env;
@@ -223,7 +233,7 @@ asio::awaitable<void> Session::start(tools::StartRequest request) {
   std::string failure;  // set when the start failed (co_await is not allowed in a catch)
   std::optional<ToolError> refused;  // ... because of a value the caller chose
   try {
-    co_await spawn(config_overrides_, profile_);
+    co_await spawn();
     const auto started = co_await client_->thread_start(params);
     thread_id_ = started.value("thread", Json::object()).value("id", std::string());
     if (cwd_.empty()) cwd_ = started.value("cwd", std::string());
@@ -250,10 +260,8 @@ asio::awaitable<void> Session::start(tools::StartRequest request) {
     throw ToolError("CANCELLED", "session " + id_ + " was cancelled while starting");
   }
   if (!refused && client_ && client_->exit_code() >= 0) {
-    // It exited before answering: perhaps over a profile or an advanced.config value.
-    const auto stderr_tail = client_->stderr_tail();
-    auto why = tools::describe_config_refusal(config_overrides_, stderr_tail);
-    if (!why) why = tools::describe_profile_refusal(profile_, stderr_tail);
+    // It exited before answering: perhaps over an advanced.config value.
+    const auto why = tools::describe_config_refusal(config_overrides_, client_->stderr_tail());
     if (why) refused.emplace("INVALID_ARGUMENT", *why);
   }
   fail(refused ? refused->what() : failure);
@@ -278,7 +286,7 @@ asio::awaitable<void> Session::start_fork(const Session& source) {
   codex_home_ = source.codex_home_;
   forked_from_ = source.id_;
   try {
-    co_await spawn(config_overrides_, profile_);
+    co_await spawn();
     // The fork runs in its own app-server: the source thread is loaded from the shared
     // rollout storage (CODEX_HOME), then forked with its whole history.
     Json params = {{"threadId", source.thread_id_}};
@@ -365,7 +373,7 @@ asio::awaitable<void> Session::resume_thread() {
   set_status(Status::starting);
   std::string failure;
   try {
-    co_await spawn(config_overrides_, profile_);
+    co_await spawn();
     Json params = {{"threadId", thread_id_}, {"excludeTurns", true}};
     if (!cwd_.empty()) params["cwd"] = cwd_;
     if (!model_.empty()) params["model"] = model_;

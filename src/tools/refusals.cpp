@@ -111,15 +111,4 @@ std::optional<std::string> describe_config_refusal(const Json& overrides,
   return argument + " is refused by codex: " + reason;
 }
 
-std::optional<std::string> describe_profile_refusal(const std::string& profile,
-                                                    std::string_view stderr_text) {
-  if (profile.empty()) return std::nullopt;
-  const auto error = appserver::startup_error(stderr_text);
-  if (error.find("'-p'") == std::string::npos && error.find("--profile") == std::string::npos) {
-    return std::nullopt;
-  }
-  return "profile \"" + profile + "\" is refused by codex: its app-server takes no profile (" +
-         error + "); pass the settings in advanced.config instead";
-}
-
 }  // namespace codex_mcp::tools

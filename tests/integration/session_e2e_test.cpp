@@ -438,14 +438,14 @@ TEST_F(SessionE2E, ConfigValueCodexRefusesIsAnInvalidArgumentListingTheValidOnes
   ASSERT_EQ(list["sessions"].size(), 1u);
   EXPECT_EQ(list["sessions"][0]["status"], "error");
 
-  // codex 0.169's app-server takes no profile (`-p` is refused at startup).
+  // A profile without its file (codex keeps one in <CODEX_HOME>/<name>.config.toml).
   arguments["advanced"] = Json::object();
   arguments["profile"] = "fast";
   const auto profile = server_->call_tool("codex", arguments);
   EXPECT_EQ(profile["result"]["content"][0]["text"],
-            "Error [INVALID_ARGUMENT]: profile \"fast\" is refused by codex: its app-server takes "
-            "no profile (unexpected argument '-p' found); pass the settings in advanced.config "
-            "instead");
+            "Error [INVALID_ARGUMENT]: profile \"fast\" not found: codex keeps a profile in " +
+                (root_ / "home" / "fast.config.toml").string() +
+                " (settings layered over config.toml)");
 
   // A bad value in config.toml is not the call's fault: codex names the file and line.
   std::string config;
@@ -463,6 +463,33 @@ TEST_F(SessionE2E, ConfigValueCodexRefusesIsAnInvalidArgumentListingTheValidOnes
             std::string::npos)
       << text;
   EXPECT_TRUE(codex_mcp::testing::child_pids(server_->pid()).empty());
+}
+
+TEST_F(SessionE2E, AProfileFileIsLayeredUnderTheCallersConfig) {
+  start_model({{"rules", Json::array()}});
+  std::ofstream(root_ / "home" / "fast.config.toml")
+      << "model = \"profile-model\"\n[model_providers.mock_provider]\nname = \"Via profile\"\n";
+  start_server(kCodex);
+  Json arguments = {{"prompt", "hi"},         {"approvalPolicy", "never"},
+                    {"sandbox", "read-only"}, {"cwd", (root_ / "work").string()},
+                    {"profile", "fast"},      {"advanced", {{"waitForResult", 60000}}}};
+  const auto with_profile = tool("codex", arguments);
+  EXPECT_EQ(with_profile["status"], "idle") << with_profile.dump();
+  EXPECT_EQ(
+      tool("codex_session", {{"action", "get"}, {"sessionId", with_profile["sessionId"]}})["model"],
+      "profile-model");
+  arguments["advanced"]["config"] = {{"model", "config-model"}};  // the caller's config wins
+  const auto overridden = tool("codex", arguments);
+  EXPECT_EQ(
+      tool("codex_session", {{"action", "get"}, {"sessionId", overridden["sessionId"]}})["model"],
+      "config-model");
+  // The model was asked under those names.
+  std::ifstream log(root_ / "requests.jsonl");
+  std::vector<std::string> models;
+  for (std::string line; std::getline(log, line);) {
+    models.push_back(Json::parse(line).value("model", ""));
+  }
+  EXPECT_EQ(models, (std::vector<std::string>{"profile-model", "config-model"}));
 }
 
 TEST_F(SessionE2E, OutputSchemaGivesStructuredOutput) {

@@ -7,7 +7,6 @@
 using namespace codex_mcp::appserver;
 using codex_mcp::tools::describe_config_refusal;
 using codex_mcp::tools::describe_param_refusal;
-using codex_mcp::tools::describe_profile_refusal;
 using codex_mcp::tools::Json;
 
 namespace {
@@ -85,15 +84,10 @@ TEST(Refusals, ConfigRefusalsAreTheCallersOnlyForItsOwnKeys) {
   EXPECT_FALSE(describe_config_refusal({{"model_reasoning", "x"}}, kConfigStderr));  // no prefix
 }
 
-TEST(Refusals, AProfileTheAppServerDoesNotTakeIsTheCallers) {
-  // stderr of `codex app-server -p fast` (exit 2).
+TEST(Refusals, ACommandLineErrorIsReadFromItsErrorLine) {
+  // stderr of `codex app-server -p fast` (exit 2): clap's usage error.
   const std::string clap =
       "error: unexpected argument '-p' found\n\nUsage: codex app-server [OPTIONS] "
       "[COMMAND]\n\nFor more information, try '--help'.\n";
   EXPECT_EQ(startup_error(clap), "unexpected argument '-p' found");
-  EXPECT_EQ(describe_profile_refusal("fast", clap),
-            "profile \"fast\" is refused by codex: its app-server takes no profile (unexpected "
-            "argument '-p' found); pass the settings in advanced.config instead");
-  EXPECT_FALSE(describe_profile_refusal("", clap));
-  EXPECT_FALSE(describe_profile_refusal("fast", kConfigStderr));
 }

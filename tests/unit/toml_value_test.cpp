@@ -63,12 +63,10 @@ TEST(TomlValue, ConfigOverrideArgs) {
   EXPECT_THROW(config_override_args(Json::array()), std::invalid_argument);
 }
 
-TEST(AppServerArgs, PrefixSubcommandOverridesProfile) {
+TEST(AppServerArgs, PrefixSubcommandOverrides) {
   codex_mcp::appserver::CodexCommand command{"node", {"fake.mjs"}};
   codex_mcp::appserver::AppServerSettings settings;
   settings.config_overrides = {{"model", "m"}};
-  settings.profile = "work";
-  EXPECT_EQ(
-      codex_mcp::appserver::app_server_args(command, settings),
-      (std::vector<std::string>{"fake.mjs", "app-server", "-c", "model=\"m\"", "-p", "work"}));
+  EXPECT_EQ(codex_mcp::appserver::app_server_args(command, settings),
+            (std::vector<std::string>{"fake.mjs", "app-server", "-c", "model=\"m\""}));
 }

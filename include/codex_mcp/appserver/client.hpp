@@ -48,7 +48,6 @@ struct CodexCommand {
 
 struct AppServerSettings {
   Json config_overrides = Json::object();  ///< key → value, each passed as `-c key=<TOML>`
-  std::string profile;                     ///< `-p profile` when not empty
   std::map<std::string, std::string> env;  ///< extra environment for the child
   std::vector<std::string> unset_env;      ///< variables removed from the child's environment
   std::string cwd;                         ///< the child's working directory; empty: ours
@@ -67,7 +66,8 @@ struct AppServerHandlers {
   std::function<void(int exit_code, const std::string& stderr_tail)> on_exit;
 };
 
-/// The argv after the executable: `<args...> app-server [-c k=v]... [-p profile]`.
+/// The argv after the executable: `<args...> app-server [-c k=v]...` (codex 0.169's
+/// app-server takes no profile: codex/profile turns one into overrides).
 std::vector<std::string> app_server_args(const CodexCommand& command,
                                          const AppServerSettings& settings);
 

@@ -166,7 +166,8 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::asio::awaitable<void> begin_turn(const std::string& prompt,
                                           const tools::TurnSettings& turn,
                                           const std::vector<std::string>& images);
-  boost::asio::awaitable<void> spawn(const Json& config_overrides, const std::string& profile);
+  /// Starts a child with the session's profile, config overrides, cwd and CODEX_HOME.
+  boost::asio::awaitable<void> spawn();
   /// Stops the child after a failed start; its exit is then not reported as an error.
   boost::asio::awaitable<void> shutdown_child();
 

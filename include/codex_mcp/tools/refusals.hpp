@@ -20,13 +20,8 @@ std::optional<std::string> describe_param_refusal(const Json& params, std::strin
 
 /// For an app-server that exited at startup with `stderr_text`: the message when codex
 /// refused a config value the caller set in advanced.config (`overrides`), else nullopt
-/// (the problem is in config.toml or the profile, not in the call's arguments).
+/// (the problem is in config.toml or the profile file, not in the call's arguments).
 std::optional<std::string> describe_config_refusal(const Json& overrides,
                                                    std::string_view stderr_text);
-
-/// For an app-server that exited at startup with `stderr_text` after being given
-/// `profile` (`-p`): the message when it refused the profile option, else nullopt.
-std::optional<std::string> describe_profile_refusal(const std::string& profile,
-                                                    std::string_view stderr_text);
 
 }  // namespace codex_mcp::tools
