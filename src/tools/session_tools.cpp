@@ -65,9 +65,13 @@ asio::awaitable<Json> wait_for_result(std::shared_ptr<Session> session, std::int
   co_return execution;
 }
 
-/// Owns the session for as long as its start runs, whoever waits for it.
+/// Own the session for as long as its start (or reply) runs, whoever waits for it.
 asio::awaitable<void> start(std::shared_ptr<Session> session, StartRequest request) {
   co_await session->start(std::move(request));
+}
+
+asio::awaitable<void> reply(std::shared_ptr<Session> session, ReplyRequest request) {
+  co_await session->reply(std::move(request));
 }
 
 asio::awaitable<Json> answer_after_turn_start(std::shared_ptr<Session> session,
@@ -108,7 +112,8 @@ asio::awaitable<Json> reply_session(session::SessionManager& manager, Json argum
   manager.ensure_accepting_work();
   auto session = manager.find(request.session_id);
   const auto wait_ms = request.turn.wait_for_result_ms;
-  co_await session->reply(std::move(request));
+  // As for a start: a resume and turn/start are not to be cut off halfway by the caller.
+  co_await util::await_detached(manager.executor(), reply(session, std::move(request)));
   co_return co_await answer_after_turn_start(session, wait_ms, context);
 }
 

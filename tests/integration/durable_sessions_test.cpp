@@ -164,6 +164,40 @@ TEST_F(DurableSessions, ReplyAfterARestartContinuesTheThreadWithItsHistory) {
   EXPECT_GT(get(sid, true)["pid"].get<int>(), 0);
 }
 
+TEST_F(DurableSessions, ACancelledReplyStillResumesTheThreadAndRunsTheTurn) {
+  const auto gate = root_ / "gate";
+  const std::vector<std::string> env = {"FAKE_CODEX_START_GATE=" + gate.string()};
+  std::ofstream(gate) << "open";
+  start_server(kFake, env);
+  const std::string sid = start("first", {{"waitForResult", 30000}})["sessionId"];
+  stop_server();
+  fs::remove(gate);  // the next app-server waits at its start
+
+  start_server(kFake, env);
+  server_->send(
+      {{"jsonrpc", "2.0"},
+       {"id", 42},
+       {"method", "tools/call"},
+       {"params",
+        {{"name", "codex_reply"}, {"arguments", {{"sessionId", sid}, {"prompt", "again"}}}}}});
+  Json info = Json::object();
+  for (int i = 0; i < 200 && info.value("status", "") != "starting"; ++i) {
+    if (i > 0) std::this_thread::sleep_for(50ms);
+    info = get(sid);
+  }
+  ASSERT_EQ(info["status"], "starting");
+  server_->send({{"jsonrpc", "2.0"},
+                 {"method", "notifications/cancelled"},
+                 {"params", {{"requestId", 42}, {"reason", "changed my mind"}}}});
+  server_->send({{"jsonrpc", "2.0"}, {"id", 43}, {"method", "ping"}});
+  ASSERT_TRUE(server_->read_response(43));
+  std::ofstream(gate) << "open";
+  const auto done = poll_until(sid, finished);
+  EXPECT_EQ(done["status"], "idle") << done.dump();
+  EXPECT_EQ(poll_from_zero(sid)["result"]["text"], "fake reply to: again");
+  for (const auto& message : server_->skipped) EXPECT_NE(message.value("id", Json()), 42);
+}
+
 TEST_F(DurableSessions, ServerKilledMidTurnLeavesNoOrphanAndTheSessionIsKnownAfterARestart) {
   start_slow_model();
   start_server(kCodex);
