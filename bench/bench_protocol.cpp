@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <sstream>
 #include <string>
@@ -118,6 +119,10 @@ void flood(const std::string& fake) {
               "flood ingest via fake", 100000 / seconds, seconds);
   std::printf("%-28s %8ld KiB\n", "peak RSS during flood", peak);
 
+  // Where a client that keeps up polls from: one past the newest event.
+  const auto info = server.call_tool(
+      "codex_session", {{"action", "get"}, {"sessionId", sid}})["result"]["structuredContent"];
+  const auto head = info.value("lastEventId", std::int64_t{0}) + 1;
   struct Case {
     std::string label, method;
     Json params;
@@ -129,6 +134,14 @@ void flood(const std::string& fake) {
        "tools/call",
        {{"name", "codex_check"},
         {"arguments", {{"action", "poll"}, {"sessionId", sid}, {"cursor", 0}}}}},
+      {"poll at the head",
+       "tools/call",
+       {{"name", "codex_check"},
+        {"arguments",
+         {{"action", "poll"},
+          {"sessionId", sid},
+          {"cursor", head},
+          {"pollOptions", {{"includeResult", false}}}}}}},
       {"codex_session list",
        "tools/call",
        {{"name", "codex_session"}, {"arguments", {{"action", "list"}}}}}};
@@ -165,6 +178,7 @@ void flood(const std::string& fake) {
 }
 
 int main(int argc, char** argv) {
+  std::filesystem::remove_all("/tmp/codex-mcp-bench-state");  // sessions of earlier runs
   std::vector<double> init_times;
   for (int run = 0; run < 10; ++run) {
     const auto start = Clock::now();
