@@ -599,6 +599,8 @@ void Session::on_exit(int exit_code, const std::string& stderr_tail) {
     message +=
         "; stderr: " + stderr_tail.substr(stderr_tail.size() > 600 ? stderr_tail.size() - 600 : 0);
   spdlog::warn("session {}: {}", id_, message);
+  // A start or resume in progress fails with its own, fuller message: one error, not two.
+  if (status_ == Status::starting) return;
   fail(message);
 }
 

@@ -324,6 +324,17 @@ TEST_F(SessionE2E, ChildThatDiesBeforeInitializeIsAClearError) {
   EXPECT_NE(text.find("exited"), std::string::npos) << text;
   server_->send({{"jsonrpc", "2.0"}, {"id", 5}, {"method", "ping"}});
   EXPECT_TRUE(server_->read_response(5));
+  // One error event says it all (the exit and the failed start are one story).
+  const auto list = tool("codex_session", {{"action", "list"}});
+  ASSERT_EQ(list["sessions"].size(), 1u);
+  const auto poll = tool("codex_check", {{"action", "poll"},
+                                         {"sessionId", list["sessions"][0]["sessionId"]},
+                                         {"cursor", 0},
+                                         {"maxEvents", 100}});
+  EXPECT_EQ(poll["status"], "error");
+  std::size_t errors = 0;
+  for (const auto& event : poll["events"]) errors += event["type"] == "error" ? 1 : 0;
+  EXPECT_EQ(errors, 1u) << poll.dump();
 }
 
 TEST_F(SessionE2E, StartupTimeoutIsAClearErrorAndLeavesNoChild) {
