@@ -130,7 +130,11 @@ void Peer::receive_line(std::string_view line) {
     malformed(id, code::kInvalidRequest, "Invalid Request: \"method\" must be a string");
     return;
   }
-  Json params = message.value("params", Json::object());
+  // Moved, not copied: a notification's params can be large (a streamed delta, a diff).
+  Json params = Json::object();
+  if (const auto params_it = message.find("params"); params_it != message.end()) {
+    params = std::move(*params_it);
+  }
   if (!params.is_object() && !params.is_array() && !params.is_null()) {
     malformed(id, code::kInvalidRequest, "Invalid Request: \"params\" must be an object");
     return;

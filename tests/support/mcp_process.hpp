@@ -61,6 +61,8 @@ class McpProcess {
 
 /// Resident set size of a process in KiB (from /proc), or -1.
 long rss_kib(pid_t pid);
+/// CPU time (user + system) a process has used so far, in seconds (from /proc), or -1.
+double cpu_seconds(pid_t pid);
 /// The processes whose parent is `parent` (from /proc), zombies included: a child that
 /// exited but was never reaped is still a leak.
 std::vector<pid_t> child_pids(pid_t parent);
