@@ -150,6 +150,12 @@ ReapReport reap(const std::vector<ProcessIdentity>& orphans, std::chrono::millis
       report.terminated.push_back(target.pid);
     }
   }
+  // SIGKILL is delivered asynchronously: return once they are really gone (or a moment
+  // passed), so that "reaped" means gone to whoever runs next.
+  const auto kill_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+  while (any_alive() && std::chrono::steady_clock::now() < kill_deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
   return report;
 }
 

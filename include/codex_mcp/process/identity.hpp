@@ -43,8 +43,8 @@ struct ReapReport {
 };
 
 /// Ends leftover children of a dead server: each identity that is still alive gets
-/// SIGTERM (its process group, if it leads one, and itself), then SIGKILL after `grace`.
-/// Blocks for at most about `grace` plus a moment.
+/// SIGTERM (its process group, if it leads one, and itself), then SIGKILL after `grace`,
+/// and returns once they are gone. Blocks for at most about `grace` plus a second.
 ReapReport reap(const std::vector<ProcessIdentity>& orphans, std::chrono::milliseconds grace);
 
 }  // namespace codex_mcp::process
