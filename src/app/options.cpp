@@ -48,43 +48,39 @@ ParseOutcome parse_options(int argc, const char* const* argv) {
                  "Largest accepted input message in bytes")
       ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30))
       ->capture_default_str();
-  std::int64_t drain_ms = options.drain_timeout.count();
-  cli.add_option("--drain-timeout-ms", drain_ms,
-                 "On stdin EOF, how long running turns may finish before they are stopped")
-      ->envname("CODEX_MCP_DRAIN_TIMEOUT_MS")
-      ->check(CLI::Range(std::int64_t{0}, std::int64_t{3600000}))
-      ->capture_default_str();
-  std::int64_t startup_ms = options.startup_timeout.count();
-  cli.add_option("--startup-timeout-ms", startup_ms,
-                 "How long a codex app-server child may take to start (answer initialize)")
-      ->envname("CODEX_MCP_STARTUP_TIMEOUT_MS")
-      ->check(CLI::Range(std::int64_t{100}, std::int64_t{3600000}))
-      ->capture_default_str();
-
-  // Durations are given in ms so tests can run the lifecycle in seconds.
+  // Durations are given in ms, so tests can run the lifecycle in seconds.
   struct DurationOption {
     const char* flag;
     const char* env;
     const char* help;
     std::chrono::milliseconds* target;
-    std::int64_t value;
+    std::int64_t min_ms, max_ms;
+    std::int64_t value = 0;
   };
+  constexpr std::int64_t kHour = 3600 * 1000, kMonth = 30 * 24 * kHour;
   std::vector<DurationOption> durations = {
+      {"--drain-timeout-ms", "CODEX_MCP_DRAIN_TIMEOUT_MS",
+       "On stdin EOF, how long running turns may finish before they are stopped",
+       &options.drain_timeout, 0, kHour},
+      {"--startup-timeout-ms", "CODEX_MCP_STARTUP_TIMEOUT_MS",
+       "How long a codex app-server child may take to start (answer initialize)",
+       &options.startup_timeout, 100, kHour},
       {"--idle-timeout-ms", "CODEX_MCP_IDLE_TIMEOUT_MS",
        "Stop the codex process of a session idle this long (a reply resumes it)",
-       &options.idle_timeout, 0},
+       &options.idle_timeout, 100, kMonth},
       {"--stuck-timeout-ms", "CODEX_MCP_STUCK_TIMEOUT_MS",
-       "Cancel a turn that made no progress for this long", &options.stuck_timeout, 0},
+       "Cancel a turn that made no progress for this long", &options.stuck_timeout, 100, kMonth},
       {"--unload-after-ms", "CODEX_MCP_UNLOAD_AFTER_MS",
        "Drop a session without a codex process from memory after this long (it stays on disk)",
-       &options.unload_after, 0},
+       &options.unload_after, 100, kMonth},
       {"--sweep-interval-ms", "CODEX_MCP_SWEEP_INTERVAL_MS",
-       "How often the lifecycle rules and retention are applied", &options.sweep_interval, 0}};
+       "How often the lifecycle rules and retention are applied", &options.sweep_interval, 100,
+       kMonth}};
   for (auto& duration : durations) {
     duration.value = duration.target->count();
     cli.add_option(duration.flag, duration.value, duration.help)
         ->envname(duration.env)
-        ->check(CLI::Range(std::int64_t{100}, std::int64_t{30} * 24 * 3600 * 1000))
+        ->check(CLI::Range(duration.min_ms, duration.max_ms))
         ->capture_default_str();
   }
   double retention_days = 7;
@@ -115,14 +111,12 @@ ParseOutcome parse_options(int argc, const char* const* argv) {
     std::cerr << "codex-mcp: " << e.what() << "\nRun 'codex-mcp --help' for usage.\n";
     return {std::nullopt, 2};
   }
-  options.drain_timeout = std::chrono::milliseconds(drain_ms);
   for (const auto& duration : durations) {
     *duration.target = std::chrono::milliseconds(duration.value);
   }
   options.retention_age =
       std::chrono::milliseconds(static_cast<std::int64_t>(retention_days * 86400000.0));
   options.retention_bytes = retention_mb << 20;
-  options.startup_timeout = std::chrono::milliseconds(startup_ms);
   if (options.state_dir.empty()) options.state_dir = default_state_dir();
   const char* env_path = std::getenv("CODEX_MCP_PATH");
   const char* env_command = std::getenv("CODEX_MCP_COMMAND");
