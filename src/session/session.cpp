@@ -52,8 +52,6 @@ std::optional<Status> status_from_string(const std::string& name) {
 
 namespace {
 
-constexpr auto kShutdownGrace = std::chrono::milliseconds(2000);
-
 // Codex's own names for our sandbox values on turn/start (sandboxPolicy takes objects).
 Json sandbox_policy(const std::string& sandbox) {
   if (sandbox == "read-only") return {{"type", "readOnly"}};
@@ -365,10 +363,7 @@ asio::awaitable<void> Session::resume_thread() {
                                                " was ephemeral: codex kept no copy of its "
                                                "thread to resume; start a new session");
   }
-  if (client_) {
-    const auto old = client_;  // a crashed child: make sure its group is gone
-    co_await old->shutdown(kShutdownGrace);
-  }
+  co_await shutdown_child();  // a crashed child: make sure its group is gone too
   const auto previous = status_;
   set_status(Status::starting);
   std::string failure;
@@ -388,11 +383,7 @@ asio::awaitable<void> Session::resume_thread() {
   }
   if (!failure.empty()) {  // (no co_await inside a catch block)
     spdlog::warn("session {}: {}", id_, failure);
-    stopping_child_ = true;
-    if (client_) {
-      const auto client = client_;
-      co_await client->shutdown(kShutdownGrace);
-    }
+    co_await shutdown_child();
     last_error_ = failure;
     set_status(previous);
     record({.type = "error", .data = {{"message", failure}}, .pinned = true});
@@ -421,11 +412,11 @@ asio::awaitable<void> Session::clean_background_terminals() {
   co_await client_->call(method, params, std::chrono::seconds(30));
 }
 
-asio::awaitable<void> Session::shutdown_child() {
+asio::awaitable<void> Session::shutdown_child(std::chrono::milliseconds grace) {
   stopping_child_ = true;  // its exit is ours, not news: on_exit must not report it
   if (!client_) co_return;
   const auto client = client_;  // keep it alive across the shutdown
-  co_await client->shutdown(kShutdownGrace);
+  co_await client->shutdown(grace);
 }
 
 asio::awaitable<void> Session::cancel(std::string reason) {
@@ -435,23 +426,18 @@ asio::awaitable<void> Session::cancel(std::string reason) {
   resolve_pending("cancel", reason);
   set_status(Status::cancelled);
   record({.type = "progress", .data = {{"method", "codex-mcp/cancelled"}, {"reason", reason}}});
-  if (client_) {
-    const auto client = client_;  // keep it alive across the shutdown
-    co_await client->shutdown(kShutdownGrace);
-  }
+  co_await shutdown_child();
 }
 
 asio::awaitable<void> Session::stop_child(std::string reason, std::chrono::milliseconds grace) {
   if (!client_ || stopping_child_) co_return;
-  stopping_child_ = true;
   resolve_pending("cancel", reason);
   if (turn_running()) {
     fail(reason);
   } else {
     record({.type = "progress", .data = {{"method", "codex-mcp/stopped"}, {"reason", reason}}});
   }
-  const auto client = client_;
-  co_await client->shutdown(grace);
+  co_await shutdown_child(grace);
   persist_meta();
 }
 

@@ -124,7 +124,7 @@ asio::awaitable<Json> setup_report(session::SessionManager& manager, Json argume
   report["stateDir"] = {{"path", options.state_dir},
                         {"access", store::to_string(state.access())},
                         {"persistent", state.writable()},
-                        {"sessions", manager.list().size()},
+                        {"sessions", manager.session_count()},
                         {"retention",
                          {{"days", static_cast<double>(options.retention_age.count()) / 86400000.0},
                           {"maxSessions", options.retention_sessions},

@@ -186,11 +186,7 @@ TEST_F(DurableSessions, ACancelledReplyStillResumesTheThreadAndRunsTheTurn) {
     info = get(sid);
   }
   ASSERT_EQ(info["status"], "starting");
-  server_->send({{"jsonrpc", "2.0"},
-                 {"method", "notifications/cancelled"},
-                 {"params", {{"requestId", 42}, {"reason", "changed my mind"}}}});
-  server_->send({{"jsonrpc", "2.0"}, {"id", 43}, {"method", "ping"}});
-  ASSERT_TRUE(server_->read_response(43));
+  cancel_request(42, "changed my mind");
   std::ofstream(gate) << "open";
   const auto done = poll_until(sid, finished);
   EXPECT_EQ(done["status"], "idle") << done.dump();

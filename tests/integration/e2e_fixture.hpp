@@ -146,6 +146,16 @@ class E2EFixture : public ::testing::Test {
     server_ = launch_server(codex, extra_env);
   }
 
+  /// notifications/cancelled for request `id`, then a ping round trip: once it is answered
+  /// the cancellation has been handled (the server reads lines in order).
+  void cancel_request(int id, const std::string& reason) {
+    server_->send({{"jsonrpc", "2.0"},
+                   {"method", "notifications/cancelled"},
+                   {"params", {{"requestId", id}, {"reason", reason}}}});
+    server_->send({{"jsonrpc", "2.0"}, {"id", 43}, {"method", "ping"}});
+    EXPECT_TRUE(server_->read_response(43));
+  }
+
   /// Closes the server's stdin as a client does, and expects a clean exit.
   void stop_server() {
     server_->close_stdin();

@@ -46,12 +46,7 @@ class SessionE2E : public E2EFixture {
     EXPECT_EQ(list["sessions"].size(), 1u);
     if (list["sessions"].empty()) return "";
     EXPECT_EQ(list["sessions"][0]["status"], "starting");
-    server_->send({{"jsonrpc", "2.0"},
-                   {"method", "notifications/cancelled"},
-                   {"params", {{"requestId", 42}, {"reason", "user pressed escape"}}}});
-    // A round trip after the notification: it has been handled (lines are read in order).
-    server_->send({{"jsonrpc", "2.0"}, {"id", 43}, {"method", "ping"}});
-    EXPECT_TRUE(server_->read_response(43));
+    cancel_request(42, "user pressed escape");
     std::ofstream(gate) << "open";
     return list["sessions"][0]["sessionId"];
   }

@@ -168,8 +168,10 @@ class Session : public std::enable_shared_from_this<Session> {
                                           const std::vector<std::string>& images);
   /// Starts a child with the session's profile, config overrides, cwd and CODEX_HOME.
   boost::asio::awaitable<void> spawn();
-  /// Stops the child after a failed start; its exit is then not reported as an error.
-  boost::asio::awaitable<void> shutdown_child();
+  /// Stops the child (every stop path goes through here); its exit is then not reported
+  /// as an error.
+  boost::asio::awaitable<void> shutdown_child(
+      std::chrono::milliseconds grace = std::chrono::milliseconds(2000));
 
   boost::asio::any_io_executor executor_;
   std::string id_;

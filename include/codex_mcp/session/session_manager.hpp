@@ -73,6 +73,8 @@ class SessionManager {
   /// whether files were deleted.
   bool remove(const std::string& id, bool delete_files);
   std::size_t loaded_count() const { return sessions_.size(); }
+  /// Loaded and persisted sessions (what list() would return, without building it).
+  std::size_t session_count() const { return sessions_.size() + on_disk_.size(); }
 
   /// stdin EOF: stops taking new work and waits until no turn runs, or the deadline.
   boost::asio::awaitable<void> drain(std::chrono::steady_clock::time_point deadline);
