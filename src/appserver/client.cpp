@@ -9,6 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "codex_mcp/appserver/refusals.hpp"
+#include "codex_mcp/appserver/stream_delta.hpp"
 #include "codex_mcp/appserver/toml.hpp"
 #include "codex_mcp/jsonrpc/peer.hpp"
 #include "codex_mcp/process/child_process.hpp"
@@ -118,7 +119,15 @@ asio::awaitable<Json> AppServerClient::start(CodexCommand command, AppServerSett
   options.log_prefix = settings_.name;
   process::ChildHandlers child_handlers;
   child_handlers.on_line = [weak](std::string line) {
-    if (auto client = weak.lock()) client->peer_->receive_line(line);
+    auto client = weak.lock();
+    if (!client) return;
+    if (client->handlers_.on_stream_delta) {
+      if (const auto delta = parse_stream_delta(line)) {
+        client->handlers_.on_stream_delta(*delta);
+        return;
+      }
+    }
+    client->peer_->receive_line(line);
   };
   child_handlers.on_oversized = [weak](std::size_t size) {
     if (auto client = weak.lock()) client->peer_->receive_oversized(size);

@@ -16,28 +16,36 @@ std::size_t EventRing::size_of(const Event& event) {
   return size;
 }
 
-Event* EventRing::coalesce_target(const Event& event) {
-  if (event.coalesce_key.empty() || events_.empty()) return nullptr;
+Event* EventRing::merge_target(std::string_view key) {
+  if (key.empty() || events_.empty()) return nullptr;
   Event& last = events_.back();
-  if (last.coalesce_key != event.coalesce_key || last.id < read_upto_) return nullptr;
-  const auto incoming = event.data.is_object() ? event.data.find("delta") : event.data.end();
-  const auto merged = last.data.is_object() ? last.data.find("delta") : last.data.end();
-  if (incoming == event.data.end() || merged == last.data.end() || !incoming->is_string() ||
-      !merged->is_string()) {
-    return nullptr;
-  }
+  if (last.coalesce_key != key || last.id < read_upto_ || !last.data.is_object()) return nullptr;
+  const auto merged = last.data.find("delta");
+  if (merged == last.data.end() || !merged->is_string()) return nullptr;
   return merged->get_ref<const std::string&>().size() < limits_.max_coalesced_bytes ? &last
                                                                                     : nullptr;
 }
 
+Event* EventRing::coalesce_target(const Event& event) {
+  if (!event.data.is_object()) return nullptr;
+  const auto incoming = event.data.find("delta");
+  if (incoming == event.data.end() || !incoming->is_string()) return nullptr;
+  return merge_target(event.coalesce_key);
+}
+
+void EventRing::merge(std::string_view delta) {
+  Event& last = events_.back();
+  last.data["delta"].get_ref<std::string&>() += delta;
+  bytes_ += delta.size();
+  auto& count = last.data["coalesced"];
+  count = count.is_number_integer() ? count.get<std::int64_t>() + 1 : 2;
+  evict_to_fit();
+}
+
 std::int64_t EventRing::append(Event event) {
-  if (Event* last = coalesce_target(event)) {
-    const auto& text = event.data["delta"].get_ref<const std::string&>();
-    last->data["delta"].get_ref<std::string&>() += text;
-    bytes_ += text.size();
-    last->data["coalesced"] = last->data.value("coalesced", 1) + 1;
-    const auto id = last->id;
-    evict_to_fit();
+  if (coalesce_target(event) != nullptr) {
+    const auto id = events_.back().id;
+    merge(event.data["delta"].get_ref<const std::string&>());
     return id;
   }
   event.id = next_id_++;

@@ -6,6 +6,7 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "codex_mcp/appserver/stream_delta.hpp"
 #include "codex_mcp/codex/profile.hpp"
 #include "codex_mcp/mcp/tool.hpp"
 #include "codex_mcp/store/session_journal.hpp"
@@ -125,8 +126,12 @@ void Session::record(Event event) {
     }
   }
   ring_.append(std::move(event));
+  touched();
+}
+
+void Session::touched() {
   updated_ms_ = now_ms();
-  for (auto* waiter : waiters_) waiter->cancel();  // wake long-polls and waitForResult
+  for (auto* waiter : waiters_) waiter->cancel();
 }
 
 void Session::fail(const std::string& message, Json detail) {
@@ -170,6 +175,9 @@ asio::awaitable<void> Session::spawn() {
   appserver::AppServerHandlers handlers;
   handlers.on_notification = [current](const std::string& method, const Json& params) {
     if (auto self = current()) self->on_notification(method, params);
+  };
+  handlers.on_stream_delta = [current](const appserver::StreamDelta& delta) {
+    if (auto self = current()) self->on_stream_delta(delta.method, delta.item_id, delta.delta);
   };
   handlers.on_server_request = [current](std::string method, Json params) -> asio::awaitable<Json> {
     auto self = current();
@@ -457,11 +465,32 @@ void Session::mark_interrupted_by_restart() {
 }
 
 void Session::on_notification(const std::string& method, const Json& params) {
+  if (appserver::is_stream_delta_method(method)) {
+    const auto item_id = params.value("itemId", Json());
+    const auto delta = params.value("delta", Json());
+    on_stream_delta(method, item_id.is_string() ? item_id.get_ref<const std::string&>() : "",
+                    delta.is_string() ? delta.get_ref<const std::string&>() : "");
+    return;
+  }
   auto event = tracker_.on_notification(method, params);
   if (tracker_.outcome() && !tracker_.turn_running() && turn_running()) {
     finish_turn(*tracker_.outcome());
   }
   if (event) record(std::move(*event));
+}
+
+void Session::on_stream_delta(std::string_view method, std::string_view item_id,
+                              std::string_view delta) {
+  tracker_.on_delta(method, delta);
+  if (const auto key = TurnTracker::delta_key(method, item_id); ring_.can_merge(key)) {
+    // Logged before the ring takes it, as in record().
+    if (journal_) journal_->append_delta(ring_.next_id() - 1, delta);
+    ring_.merge(delta);
+    touched();
+    return;
+  }
+  Event event = TurnTracker::delta_event(method, item_id, delta);
+  record(std::move(event));
 }
 
 void Session::finish_turn(const TurnOutcome& outcome) {

@@ -3,15 +3,11 @@
 #include <array>
 #include <string_view>
 
+#include "codex_mcp/appserver/stream_delta.hpp"
+
 namespace codex_mcp::session {
 
 namespace {
-
-// Streaming notifications: coalesced per item in the ring.
-constexpr std::array<std::string_view, 6> kDeltaMethods = {
-    "item/agentMessage/delta",         "item/reasoning/textDelta",
-    "item/reasoning/summaryTextDelta", "item/commandExecution/outputDelta",
-    "item/fileChange/outputDelta",     "item/plan/delta"};
 
 // Bookkeeping the caller never needs to see.
 constexpr std::array<std::string_view, 6> kNoise = {
@@ -54,6 +50,34 @@ Json item_summary(const Json& item) {
 
 }  // namespace
 
+void TurnTracker::on_delta(std::string_view method, std::string_view delta) {
+  last_method_ = method;
+  if (method == "item/agentMessage/delta") {
+    phase_ = "responding";
+    streamed_text_ += delta;
+  } else if (method.starts_with("item/reasoning/")) {
+    phase_ = "reasoning";
+  } else {
+    phase_ = "acting";
+  }
+}
+
+std::string TurnTracker::delta_key(std::string_view method, std::string_view item_id) {
+  std::string key;
+  key.reserve(method.size() + 1 + item_id.size());
+  key.append(method).append(1, '\n').append(item_id);
+  return key;
+}
+
+Event TurnTracker::delta_event(std::string_view method, std::string_view item_id,
+                               std::string_view delta) {
+  Event event;
+  event.type = "output";
+  event.data = {{"method", method}, {"itemId", item_id}, {"delta", delta}};
+  event.coalesce_key = delta_key(method, item_id);
+  return event;
+}
+
 void TurnTracker::begin_turn(bool structured) {
   running_ = true;
   structured_ = structured;
@@ -71,22 +95,11 @@ std::optional<Event> TurnTracker::on_notification(const std::string& method, con
   event.type = "progress";
   event.data = {{"method", method}};
 
-  if (contains(kDeltaMethods, method)) {
+  if (appserver::is_stream_delta_method(method)) {
     const auto item_id = string_at(params, "itemId");
     const auto delta = string_at(params, "delta");
-    if (method == "item/agentMessage/delta") {
-      phase_ = "responding";
-      streamed_text_ += delta;
-    } else if (method.rfind("item/reasoning/", 0) == 0) {
-      phase_ = "reasoning";
-    } else {
-      phase_ = "acting";
-    }
-    event.type = "output";
-    event.data["itemId"] = item_id;
-    event.data["delta"] = delta;
-    event.coalesce_key = method + "\n" + item_id;
-    return event;
+    on_delta(method, delta);
+    return delta_event(method, item_id, delta);
   }
   if (method == "turn/started") {
     turn_id_ = string_at(params.value("turn", Json::object()), "id");

@@ -15,6 +15,37 @@ namespace codex_mcp::store {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+/// `text` as the inside of a JSON string. Text here was parsed from JSON, so it is valid
+/// UTF-8 and goes as it is; only quotes, backslashes and control characters need escapes.
+void append_escaped(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  const auto needs_escape = [](char c) {
+    return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+  };
+  for (std::size_t i = 0; i < text.size();) {
+    std::size_t run = i;
+    while (run < text.size() && !needs_escape(text[run])) ++run;
+    out.append(text, i, run - i);
+    if (run == text.size()) break;
+    const auto byte = static_cast<unsigned char>(text[run]);
+    if (byte == '"' || byte == '\\') {
+      out += '\\';
+      out += text[run];
+    } else if (byte == '\n') {
+      out += "\\n";
+    } else {
+      out += "\\u00";
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xF];
+    }
+    i = run + 1;
+  }
+}
+
+}  // namespace
+
 std::string event_line(const session::Event& event) {
   // "id" last: the same field order for every line keeps the log easy to grep.
   const Json line = {{"type", event.type},
@@ -49,8 +80,14 @@ void SessionJournal::append_event(const session::Event& event) {
 }
 
 void SessionJournal::append_delta(std::int64_t id, std::string_view delta) {
-  const Json line = {{"id", id}, {"delta", delta}};
-  buffer_line(line.dump(-1, ' ', false, Json::error_handler_t::replace), false);
+  // Written straight into the buffer: one line per streamed delta, so no document here.
+  if (discarded_) return;
+  pending_ += R"({"id":)";
+  pending_ += std::to_string(id);
+  pending_ += R"(,"delta":")";
+  append_escaped(pending_, delta);
+  pending_ += "\"}\n";
+  buffered(false);
 }
 
 void SessionJournal::discard() {
@@ -65,6 +102,10 @@ void SessionJournal::buffer_line(std::string line, bool durable) {
   if (discarded_) return;
   pending_ += line;
   pending_ += '\n';
+  buffered(durable);
+}
+
+void SessionJournal::buffered(bool durable) {
   if (durable || pending_.size() >= kFlushBytes) {
     const bool written = flush();
     if (durable && written && ::fdatasync(events_fd_) != 0) {

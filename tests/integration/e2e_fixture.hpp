@@ -84,6 +84,7 @@ class E2EFixture : public ::testing::Test {
     root_ = fresh_test_dir("e2e");
     fs::create_directories(root_ / "work");
     fs::create_directories(root_ / "home");
+    fs::create_directories(root_ / "user");
   }
   void TearDown() override {
     if (server_) {
@@ -124,7 +125,11 @@ class E2EFixture : public ::testing::Test {
   /// A new server process with the test's environment; `extra_env` entries win.
   std::unique_ptr<McpProcess> launch_server(const std::string& codex,
                                             const std::vector<std::string>& extra_env = {}) {
+    // HOME too: codex runs commands in login shells, which must not read the machine's
+    // own profile (a slow or stuck one, such as a pyenv rehash waiting on a stale lock,
+    // outlasts codex's wait for the command and the test reads that as a failure).
     std::vector<std::string> env = {"CODEX_HOME=" + (root_ / "home").string(),
+                                    "HOME=" + (root_ / "user").string(),
                                     "CODEX_MCP_PATH=" + codex,
                                     "CODEX_MCP_STATE_DIR=" + (root_ / "state").string(),
                                     "HTTP_PROXY=http://127.0.0.1:9",

@@ -650,3 +650,30 @@ TEST_F(SessionE2E, UnknownSessionAndBusySessionAreToolErrors) {
   EXPECT_EQ(
       busy["result"]["content"][0]["text"].get<std::string>().rfind("Error [SESSION_BUSY]", 0), 0u);
 }
+
+TEST_F(SessionE2E, AFloodOfDeltasArrivesWholeAndInOrder) {
+  constexpr int kDeltas = 20000;
+  start_server(kFake,
+               {"FAKE_CODEX_SCENARIO=flood", "FAKE_CODEX_DELTAS=" + std::to_string(kDeltas)});
+  const auto started = start("flood", {{"waitForResult", 60000}});
+  ASSERT_EQ(started["status"], "idle");
+  std::string expected;
+  for (int i = 0; i < kDeltas; ++i) expected += std::to_string(i % 10);
+  EXPECT_EQ(started["result"]["text"], expected);
+
+  // Merged in the ring, so a few events hold every delta; concatenated, they are the text.
+  std::string streamed;
+  int merged = 0;
+  const auto poll = tool("codex_check", {{"action", "poll"},
+                                         {"sessionId", started["sessionId"]},
+                                         {"cursor", 0},
+                                         {"maxEvents", 1000},
+                                         {"responseMode", "full"}});
+  for (const auto& event : poll["events"]) {
+    if (event["data"].value("method", "") != "item/agentMessage/delta") continue;
+    streamed += event["data"]["delta"].get<std::string>();
+    merged += event["data"].value("coalesced", 1);
+  }
+  EXPECT_EQ(streamed, expected);
+  EXPECT_EQ(merged, kDeltas);
+}

@@ -1,5 +1,6 @@
 #include "mcp_process.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
@@ -31,8 +32,16 @@ McpProcess::McpProcess(const std::string& binary, std::vector<std::string> args,
   }
   std::vector<std::string> argv_storage{binary};
   argv_storage.insert(argv_storage.end(), args.begin(), args.end());
+  // The given entries replace inherited ones of the same name (getenv finds the first).
+  const auto overridden = [&](std::string_view entry) {
+    const auto name = entry.substr(0, entry.find('=') + 1);
+    return std::any_of(env.begin(), env.end(),
+                       [&](const std::string& e) { return e.starts_with(name); });
+  };
   std::vector<std::string> env_storage;
-  for (char** e = environ; *e; ++e) env_storage.emplace_back(*e);
+  for (char** e = environ; *e; ++e) {
+    if (!overridden(*e)) env_storage.emplace_back(*e);
+  }
   env_storage.insert(env_storage.end(), env.begin(), env.end());
   std::vector<char*> argv, envp;
   for (auto& a : argv_storage) argv.push_back(a.data());

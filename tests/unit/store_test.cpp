@@ -62,7 +62,7 @@ TEST_F(StoreTest, JournalLogReadsBackWithMergedDeltasAndPinnedEventsWrittenAtOnc
   journal->append_event(Event{.id = 0, .type = "progress", .data = {{"method", "turn/started"}}});
   journal->append_event(Event{.id = 1, .type = "output", .data = {{"delta", "Hel"}}});
   journal->append_delta(1, "lo");
-  journal->append_delta(1, "!");
+  journal->append_delta(1, "!\"\\\n\t\x01 é😀");  // every kind of character that needs care
   // A pinned event goes to disk with everything before it, without waiting for a flush.
   journal->append_event(
       Event{.id = 2, .type = "approval_request", .data = {{"requestId", "req_1"}}, .pinned = true});
@@ -70,7 +70,7 @@ TEST_F(StoreTest, JournalLogReadsBackWithMergedDeltasAndPinnedEventsWrittenAtOnc
   const auto events = store::load_events(dir_ / "sess_0123456789ab", warnings);
   EXPECT_TRUE(warnings.empty());
   ASSERT_EQ(events.size(), 3u);
-  EXPECT_EQ(events[1].data["delta"], "Hello!");
+  EXPECT_EQ(events[1].data["delta"], "Hello!\"\\\n\t\x01 é😀");
   EXPECT_EQ(events[1].data["coalesced"], 3);
   EXPECT_TRUE(events[2].pinned);
   EXPECT_EQ(mode_of(dir_ / "sess_0123456789ab" / "events.jsonl"), 0600u);

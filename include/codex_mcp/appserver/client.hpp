@@ -21,6 +21,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 
+#include "codex_mcp/appserver/stream_delta.hpp"
 #include "codex_mcp/jsonrpc/errors.hpp"
 
 namespace codex_mcp::jsonrpc {
@@ -59,6 +60,9 @@ struct AppServerSettings {
 
 struct AppServerHandlers {
   std::function<void(const std::string& method, const Json& params)> on_notification;
+  /// Streaming deltas, read without a JSON document (see stream_delta.hpp). Unset: they
+  /// come through on_notification like every other notification.
+  std::function<void(const StreamDelta& delta)> on_stream_delta;
   /// Answers a server→client request; throw jsonrpc::RpcError to answer with an error.
   /// Unset: every request is answered with -32601.
   std::function<boost::asio::awaitable<Json>(std::string method, Json params)> on_server_request;

@@ -14,6 +14,7 @@
 #include <deque>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -54,6 +55,11 @@ class EventRing {
   std::int64_t append(Event event);
   /// True when append(event) would merge it into the newest event (id next_id() - 1).
   bool would_coalesce(const Event& event) { return coalesce_target(event) != nullptr; }
+  /// True when a delta with this coalesce key would merge into the newest event.
+  bool can_merge(std::string_view key) { return merge_target(key) != nullptr; }
+  /// Appends `delta` to the newest event's; only after can_merge said yes. What append
+  /// does with a mergeable event, without building one.
+  void merge(std::string_view delta);
   /// Puts back an event read from the session's log, keeping its id (ids must grow).
   void restore(Event event);
   /// Events with id >= cursor, oldest first, at most max_events of them. Marks them read,
@@ -71,6 +77,7 @@ class EventRing {
  private:
   static std::size_t size_of(const Event& event);
   Event* coalesce_target(const Event& event);
+  Event* merge_target(std::string_view key);
   std::int64_t push(Event event);
   void evict_to_fit();
   void evict_at(std::deque<Event>::iterator it);

@@ -152,9 +152,14 @@ class Session : public std::enable_shared_from_this<Session> {
 
  private:
   void on_notification(const std::string& method, const Json& params);
+  /// A streaming delta, from either parse path: merged into the newest event when it
+  /// continues it (no event built), else recorded as a new one.
+  void on_stream_delta(std::string_view method, std::string_view item_id, std::string_view delta);
   boost::asio::awaitable<Json> on_server_request(std::string method, Json params);
   void on_exit(int exit_code, const std::string& stderr_tail);
   void record(Event event);
+  /// Something new was recorded: wake long-polls and waitForResult.
+  void touched();
   void fail(const std::string& message, Json detail = nullptr);
   /// Releases every pending request: declined (interrupt, turn over) or cancelled.
   void resolve_pending(const std::string& decision, const std::string& why);

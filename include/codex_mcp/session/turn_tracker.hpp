@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -34,6 +35,13 @@ class TurnTracker {
   void begin_turn(bool structured);
   /// Maps one notification to the event to record (nullopt: noise, not recorded).
   std::optional<Event> on_notification(const std::string& method, const Json& params);
+  /// A streaming delta: the phase and the streamed text follow it. Sessions take deltas
+  /// here (then merge or record delta_event) without a JSON document per delta.
+  void on_delta(std::string_view method, std::string_view delta);
+  /// Consecutive unread deltas with the same key merge in the ring: one per method and item.
+  static std::string delta_key(std::string_view method, std::string_view item_id);
+  static Event delta_event(std::string_view method, std::string_view item_id,
+                           std::string_view delta);
   /// Set once turn/completed arrived; cleared by begin_turn.
   const std::optional<TurnOutcome>& outcome() const { return outcome_; }
   bool turn_running() const { return running_; }

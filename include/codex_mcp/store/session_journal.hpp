@@ -67,6 +67,9 @@ class SessionJournal : public std::enable_shared_from_this<SessionJournal> {
  private:
   SessionJournal(boost::asio::any_io_executor executor, std::filesystem::path dir);
   void buffer_line(std::string line, bool durable);
+  /// A line was added to the buffer: written now if durable or the buffer is full, else
+  /// soon.
+  void buffered(bool durable);
   void schedule_flush();
   void save(const char* file, const Json& content);
   bool ensure_events_open();
