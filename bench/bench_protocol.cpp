@@ -36,25 +36,32 @@ Spread spread(std::vector<double> samples) {
   return {samples[samples.size() / 2], samples[samples.size() * 99 / 100]};
 }
 
-/// Sends `count` requests (ids first, first + 1, ...) one at a time; client-observed µs.
-std::vector<double> round_trips(McpProcess& server, const std::string& method, const Json& params,
-                                int first, int count) {
-  std::vector<double> samples;
+struct RoundTrips {
+  std::vector<double> micros;   ///< client-observed, one per call
+  std::size_t reply_bytes = 0;  ///< the size of the last reply's line
+};
+
+/// Sends `count` requests (ids first, first + 1, ...) one at a time.
+RoundTrips round_trips(McpProcess& server, const std::string& method, const Json& params, int first,
+                       int count) {
+  RoundTrips out;
   for (int id = first; id < first + count; ++id) {
     const auto start = Clock::now();
     server.send({{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}});
-    if (!server.read_response(id)) {
+    const auto reply = server.read_response(id);
+    if (!reply) {
       std::fprintf(stderr, "no answer to %s\n", method.c_str());
       break;
     }
-    samples.push_back(micros(Clock::now() - start));
+    out.micros.push_back(micros(Clock::now() - start));
+    if (id == first + count - 1) out.reply_bytes = reply->dump().size();
   }
   server.skipped.clear();
-  return samples;
+  return out;
 }
 
 void report_round_trips(McpProcess& server, const std::string& method, int count) {
-  const auto s = spread(round_trips(server, method, Json::object(), 0, count));
+  const auto s = spread(round_trips(server, method, Json::object(), 0, count).micros);
   std::printf("%-28s median %8.1f us   p99 %8.1f us   (%d calls, client-observed)\n",
               (method + " round trip").c_str(), s.median, s.p99, count);
 }
@@ -128,6 +135,18 @@ void flood(const std::string& fake) {
   const auto info = server.call_tool(
       "codex_session", {{"action", "get"}, {"sessionId", sid}})["result"]["structuredContent"];
   const auto head = info.value("lastEventId", std::int64_t{0}) + 1;
+  // A poll that brings one ordinary new event: the last small one of the turn.
+  std::int64_t small_event = 0;
+  const auto all = server.call_tool("codex_check", {{"action", "poll"},
+                                                    {"sessionId", sid},
+                                                    {"cursor", 0},
+                                                    {"maxEvents", 1000},
+                                                    {"responseMode", "full"},
+                                                    {"pollOptions", {{"includeResult", false}}}});
+  const auto events = all["result"]["structuredContent"]["events"];
+  for (const auto& event : events) {
+    if (event.dump().size() < 1024) small_event = event["id"].get<std::int64_t>();
+  }
   struct Case {
     std::string label, method;
     Json params;
@@ -135,7 +154,15 @@ void flood(const std::string& fake) {
   const std::vector<Case> cases = {
       {"ping", "ping", Json::object()},
       {"tools/list", "tools/list", Json::object()},
-      {"codex_check poll",
+      {"poll, one new event",
+       "tools/call",
+       {{"name", "codex_check"},
+        {"arguments",
+         {{"action", "poll"},
+          {"sessionId", sid},
+          {"cursor", small_event},
+          {"pollOptions", {{"includeResult", false}}}}}}},
+      {"poll from 0 (flood)",
        "tools/call",
        {{"name", "codex_check"},
         {"arguments", {{"action", "poll"}, {"sessionId", sid}, {"cursor", 0}}}}},
@@ -151,7 +178,7 @@ void flood(const std::string& fake) {
        "tools/call",
        {{"name", "codex_session"}, {"arguments", {{"action", "list"}}}}}};
   constexpr int kCalls = 1000;
-  std::vector<std::pair<std::string, std::vector<double>>> clients;
+  std::vector<std::pair<std::string, RoundTrips>> clients;
   int first = 100000;
   for (const auto& c : cases) {
     clients.emplace_back(c.label, round_trips(server, c.method, c.params, first, kCalls));
@@ -163,10 +190,12 @@ void flood(const std::string& fake) {
   const auto times = server_times(server.stderr_text());
   std::printf("\nwhere a round trip goes (%d calls each, on the debug-logging server above):\n",
               kCalls);
-  std::printf("  %-20s %10s %10s %12s %10s\n", "request", "client", "client", "server", "server");
-  std::printf("  %-20s %10s %10s %12s %10s\n", "", "median", "p99", "median", "p99");
+  std::printf("  %-20s %10s %10s %12s %10s %10s\n", "request", "client", "client", "server",
+              "server", "reply");
+  std::printf("  %-20s %10s %10s %12s %10s %10s\n", "", "median", "p99", "median", "p99", "bytes");
   first = 100000;
-  for (const auto& [label, client] : clients) {
+  for (const auto& [label, trips] : clients) {
+    const auto& client = trips.micros;
     std::vector<double> own;
     for (int i = first; i < first + kCalls; ++i) {
       if (const auto it = times.find(i); it != times.end()) own.push_back(it->second);
@@ -174,12 +203,16 @@ void flood(const std::string& fake) {
     first += kCalls;
     const auto c = spread(client);
     const auto s = spread(own);
-    std::printf("  %-20s %7.1f us %7.1f us %9.1f us %7.1f us%s\n", label.c_str(), c.median, c.p99,
-                s.median, s.p99, own.size() == client.size() ? "" : "  (server lines missing)");
+    std::printf("  %-20s %7.1f us %7.1f us %9.1f us %7.1f us %10zu%s\n", label.c_str(), c.median,
+                c.p99, s.median, s.p99, trips.reply_bytes,
+                own.size() == client.size() ? "" : "  (server lines missing)");
   }
   std::printf(
       "  server: from the request line to its reply handed to the writer thread; the rest\n"
-      "  is pipes, the reader/writer threads and the client's own parse of the answer.\n");
+      "  is pipes, the reader/writer threads and the client's own parse of the answer.\n"
+      "  poll from 0 (flood): the contract's default poll (one event and the result) after\n"
+      "  the flood: the result's 100 KB text goes twice (content text and structuredContent),\n"
+      "  so its time goes with its size.\n");
 }
 
 int main(int argc, char** argv) {

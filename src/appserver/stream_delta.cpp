@@ -3,6 +3,8 @@
 #include <array>
 #include <cstdint>
 
+#include "codex_mcp/util/json_text.hpp"
+
 namespace codex_mcp::appserver {
 
 namespace {
@@ -182,33 +184,11 @@ class Scanner {
     return true;
   }
 
-  /// A UTF-8 sequence, copied if well formed (no overlong forms, surrogates, or code
-  /// points past U+10FFFF: the same rules as the full parser's).
+  /// A UTF-8 sequence, copied if well formed (by the full parser's rules).
   bool multibyte(std::string& out) {
-    const auto* bytes = reinterpret_cast<const unsigned char*>(p_);
-    const auto left = end_ - p_;
-    const auto lead = bytes[0];
-    int length = 0;
-    unsigned char low = 0x80;
-    unsigned char high = 0xBF;  // the range of the second byte
-    if (lead >= 0xC2 && lead <= 0xDF) {
-      length = 2;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-      length = 3;
-      if (lead == 0xE0) low = 0xA0;
-      if (lead == 0xED) high = 0x9F;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-      length = 4;
-      if (lead == 0xF0) low = 0x90;
-      if (lead == 0xF4) high = 0x8F;
-    } else {
-      return false;
-    }
-    if (left < length || bytes[1] < low || bytes[1] > high) return false;
-    for (int i = 2; i < length; ++i) {
-      if (bytes[i] < 0x80 || bytes[i] > 0xBF) return false;
-    }
-    out.append(p_, static_cast<std::size_t>(length));
+    const auto length = util::utf8_sequence_length(std::string_view(p_, end_), 0);
+    if (length == 0) return false;
+    out.append(p_, length);
     p_ += length;
     return true;
   }

@@ -32,10 +32,30 @@ std::string brief(std::string_view text) {
   return text.size() <= kMax ? std::string(text) : std::string(text.substr(0, kMax)) + "…";
 }
 
-/// Runs a handler with its own copy kept in this coroutine's frame: a lambda coroutine
-/// reads its captures through the closure object, which must outlive every suspension.
-asio::awaitable<Json> run_handler(Peer::RequestHandler handler, Json params) {
+// Each runs a handler with its own copy kept in this coroutine's frame (a lambda coroutine
+// reads its captures through the closure object, which must outlive every suspension),
+// and gives its result as JSON text.
+asio::awaitable<std::string> run_handler(Peer::SerializedRequestHandler handler, Json params) {
   co_return co_await handler(std::move(params));
+}
+asio::awaitable<std::string> serialize_result(Peer::RequestHandler handler, Json params) {
+  const Json result = co_await handler(std::move(params));
+  co_return to_line(result);
+}
+asio::awaitable<std::string> serialize_any_result(Peer::AnyRequestHandler handler,
+                                                  std::string method, Json params) {
+  const Json result = co_await handler(std::move(method), std::move(params));
+  co_return to_line(result);
+}
+
+/// A response around a result already serialised (one copy of what may be a large text).
+std::string result_line(const Json& id, const std::string& result_text) {
+  const auto id_text = to_line(id);
+  std::string line;
+  line.reserve(result_text.size() + id_text.size() + 40);
+  line.append(R"({"jsonrpc":"2.0","id":)").append(id_text).append(R"(,"result":)");
+  line.append(result_text).append("}");
+  return line;
 }
 
 }  // namespace
@@ -54,6 +74,11 @@ Peer::Peer(asio::any_io_executor executor, PeerOptions options, SendLine send_li
 Peer::~Peer() = default;
 
 void Peer::on_request(const std::string& method, RequestHandler handler) {
+  request_handlers_[method] = [handler = std::move(handler)](Json params) {
+    return serialize_result(handler, std::move(params));
+  };
+}
+void Peer::on_request_serialized(const std::string& method, SerializedRequestHandler handler) {
   request_handlers_[method] = std::move(handler);
 }
 void Peer::on_request_fixed(const std::string& method, std::string serialized_result) {
@@ -172,15 +197,17 @@ void Peer::dispatch_request(Json id, const std::string& method, Json params,
               {"message", "Invalid Request: id " + id.dump() + " is already in use"}}}});
       return;
     }
-    send_line_(R"({"jsonrpc":"2.0","id":)" + to_line(id) + R"(,"result":)" + fixed->second + "}");
+    send_line_(result_line(id, fixed->second));
     log_timing(id, method, received);
     return;
   }
-  RequestHandler handler;
+  SerializedRequestHandler handler;
   if (const auto it = request_handlers_.find(method); it != request_handlers_.end()) {
     handler = it->second;
   } else if (any_request_) {
-    handler = [any = any_request_, method](Json p) { return any(method, std::move(p)); };
+    handler = [any = any_request_, method](Json p) {
+      return serialize_any_result(any, method, std::move(p));
+    };
   } else {
     send(
         {{"jsonrpc", "2.0"},
@@ -199,15 +226,15 @@ void Peer::dispatch_request(Json id, const std::string& method, Json params,
   }
   auto signal = std::make_shared<asio::cancellation_signal>();
   incoming_[key] = Incoming{.signal = signal, .method = method, .received = received};
-  asio::co_spawn(
-      executor_, run_handler(std::move(handler), std::move(params)),
-      asio::bind_cancellation_slot(signal->slot(), [self = shared_from_this(), id, signal](
-                                                       std::exception_ptr error, Json result) {
-        self->finish_request(id, error, std::move(result));
-      }));
+  asio::co_spawn(executor_, run_handler(std::move(handler), std::move(params)),
+                 asio::bind_cancellation_slot(signal->slot(),
+                                              [self = shared_from_this(), id, signal](
+                                                  std::exception_ptr error, std::string result) {
+                                                self->finish_request(id, error, std::move(result));
+                                              }));
 }
 
-void Peer::finish_request(const Json& id, std::exception_ptr error, Json result) {
+void Peer::finish_request(const Json& id, std::exception_ptr error, std::string result) {
   const auto it = incoming_.find(id.dump());
   const bool cancelled = it != incoming_.end() && it->second.cancelled;
   std::string method;
@@ -218,10 +245,10 @@ void Peer::finish_request(const Json& id, std::exception_ptr error, Json result)
     incoming_.erase(it);
   }
   if (cancelled) return;  // MCP: a cancelled request gets no response
-  Json reply = {{"jsonrpc", "2.0"}, {"id", id}};
   if (!error) {
-    reply["result"] = std::move(result);
+    send_line_(result_line(id, result));
   } else {
+    Json reply = {{"jsonrpc", "2.0"}, {"id", id}};
     try {
       std::rethrow_exception(error);
     } catch (const RpcError& e) {
@@ -231,8 +258,8 @@ void Peer::finish_request(const Json& id, std::exception_ptr error, Json result)
       reply["error"] = {{"code", code::kInternalError},
                         {"message", std::string("Internal error: ") + e.what()}};
     }
+    send(reply);
   }
-  send(reply);
   log_timing(id, method, received);
 }
 

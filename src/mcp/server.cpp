@@ -7,24 +7,36 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/system/system_error.hpp>
 
+#include "codex_mcp/util/json_text.hpp"
+
 namespace asio = boost::asio;
 
 namespace codex_mcp::mcp {
 
 using jsonrpc::RpcError;
 
-Json make_tool_result(const Json& value) {
+std::string make_tool_result(Json value) {
   // structuredContent must be an object; scalars and arrays are wrapped as {value}.
-  Json structured = value.is_object() ? value : Json{{"value", value}};
-  return {{"content", Json::array({{{"type", "text"}, {"text", jsonrpc::to_line(structured)}}})},
-          {"structuredContent", std::move(structured)},
-          {"isError", false}};
+  if (!value.is_object()) {
+    Json wrapped = {{"value", std::move(value)}};
+    value = std::move(wrapped);
+  }
+  const auto structured = jsonrpc::to_line(value);
+  // Clients show the text and programs read structuredContent: the same JSON twice, so
+  // it is serialised once and spliced in (a poll can carry hundreds of KiB of output).
+  std::string result;
+  result.reserve(2 * structured.size() + 100);
+  result.append(R"({"content":[{"type":"text","text":)");
+  util::append_json_string(result, structured);
+  result.append(R"(}],"isError":false,"structuredContent":)").append(structured).append("}");
+  return result;
 }
 
-Json make_tool_error(const std::string& code, const std::string& message) {
-  return {
+std::string make_tool_error(const std::string& code, const std::string& message) {
+  const Json error = {
       {"content", Json::array({{{"type", "text"}, {"text", "Error [" + code + "]: " + message}}})},
       {"isError", true}};
+  return jsonrpc::to_line(error);
 }
 
 McpServer::McpServer(asio::any_io_executor executor, ServerInfo info,
@@ -36,7 +48,8 @@ McpServer::McpServer(asio::any_io_executor executor, ServerInfo info,
   peer_->on_request("ping", [](Json) -> asio::awaitable<Json> { co_return Json::object(); });
   // The list never changes: serialised once (~0.3 ms per call otherwise).
   peer_->on_request_fixed("tools/list", jsonrpc::to_line(list_tools()));
-  peer_->on_request("tools/call", [this](Json params) { return call_tool(std::move(params)); });
+  peer_->on_request_serialized("tools/call",
+                               [this](Json params) { return call_tool(std::move(params)); });
   // A 2026 draft probe sent by Claude Code and Inspector before initialize: refusing it at
   // once makes them fall back to initialize without waiting for a timeout.
   peer_->on_request("server/discover", [](Json) -> asio::awaitable<Json> {
@@ -80,7 +93,7 @@ Json McpServer::list_tools() const {
   return {{"tools", std::move(tools)}};
 }
 
-asio::awaitable<Json> McpServer::call_tool(Json params) {
+asio::awaitable<std::string> McpServer::call_tool(Json params) {
   if (!params.is_object() || !params.contains("name") || !params["name"].is_string()) {
     throw RpcError(jsonrpc::code::kInvalidParams, "Invalid params: \"name\" must be a string");
   }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "codex_mcp/util/json_text.hpp"
+
 namespace codex_mcp::session {
 
 std::size_t EventRing::size_of(const Event& event) {
@@ -11,7 +13,7 @@ std::size_t EventRing::size_of(const Event& event) {
       delta != event.data.end() && delta->is_string()) {
     size += delta->get_ref<const std::string&>().size() + 64;
   } else {
-    size += event.data.dump().size();
+    size += util::json_text(event.data).size();
   }
   return size;
 }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "codex_mcp/util/json_text.hpp"
+
 namespace codex_mcp::session {
 
 namespace {
@@ -71,7 +73,7 @@ EventView render_events(const PollSlice& slice, const ViewOptions& options) {
 }
 
 void enforce_max_bytes(Json& response, std::int64_t max_bytes) {
-  const auto size = [&] { return static_cast<std::int64_t>(response.dump().size()); };
+  const auto size = [&] { return static_cast<std::int64_t>(util::json_text(response).size()); };
   if (size() <= max_bytes) return;
   Json truncated_fields = Json::array();
   auto& events = response["events"];

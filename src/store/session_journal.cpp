@@ -10,41 +10,11 @@
 #include <spdlog/spdlog.h>
 
 #include "codex_mcp/store/files.hpp"
+#include "codex_mcp/util/json_text.hpp"
 
 namespace codex_mcp::store {
 
 namespace fs = std::filesystem;
-
-namespace {
-
-/// `text` as the inside of a JSON string. Text here was parsed from JSON, so it is valid
-/// UTF-8 and goes as it is; only quotes, backslashes and control characters need escapes.
-void append_escaped(std::string& out, std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  const auto needs_escape = [](char c) {
-    return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
-  };
-  for (std::size_t i = 0; i < text.size();) {
-    std::size_t run = i;
-    while (run < text.size() && !needs_escape(text[run])) ++run;
-    out.append(text, i, run - i);
-    if (run == text.size()) break;
-    const auto byte = static_cast<unsigned char>(text[run]);
-    if (byte == '"' || byte == '\\') {
-      out += '\\';
-      out += text[run];
-    } else if (byte == '\n') {
-      out += "\\n";
-    } else {
-      out += "\\u00";
-      out += kHex[byte >> 4];
-      out += kHex[byte & 0xF];
-    }
-    i = run + 1;
-  }
-}
-
-}  // namespace
 
 std::string event_line(const session::Event& event) {
   // "id" last: the same field order for every line keeps the log easy to grep.
@@ -53,7 +23,7 @@ std::string event_line(const session::Event& event) {
                      {"pinned", event.pinned},
                      {"data", event.data},
                      {"id", event.id}};
-  return line.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return util::json_text(line);
 }
 
 std::shared_ptr<SessionJournal> SessionJournal::open(boost::asio::any_io_executor executor,
@@ -84,9 +54,9 @@ void SessionJournal::append_delta(std::int64_t id, std::string_view delta) {
   if (discarded_) return;
   pending_ += R"({"id":)";
   pending_ += std::to_string(id);
-  pending_ += R"(,"delta":")";
-  append_escaped(pending_, delta);
-  pending_ += "\"}\n";
+  pending_ += R"(,"delta":)";
+  util::append_json_string(pending_, delta);
+  pending_ += "}\n";
   buffered(false);
 }
 

@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "codex_mcp/util/json_text.hpp"
+
 namespace codex_mcp::jsonrpc {
 
 using Json = nlohmann::json;
@@ -43,7 +45,7 @@ class RpcError : public std::runtime_error {
 
 /// Compact one-line serialisation; invalid UTF-8 from a child is replaced, never thrown.
 inline std::string to_line(const Json& message) {
-  return message.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return util::json_text(message);
 }
 
 }  // namespace codex_mcp::jsonrpc

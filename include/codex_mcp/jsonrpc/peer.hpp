@@ -38,6 +38,9 @@ class Peer : public std::enable_shared_from_this<Peer> {
  public:
   using SendLine = std::function<void(std::string line)>;
   using RequestHandler = std::function<boost::asio::awaitable<Json>(Json params)>;
+  /// Gives its result already as JSON text: for results that are large, or hold a JSON
+  /// text of their own (an MCP tool result carries its content twice), serialised once.
+  using SerializedRequestHandler = std::function<boost::asio::awaitable<std::string>(Json params)>;
   using NotificationHandler = std::function<void(const Json& params)>;
   using AnyRequestHandler =
       std::function<boost::asio::awaitable<Json>(std::string method, Json params)>;
@@ -51,6 +54,7 @@ class Peer : public std::enable_shared_from_this<Peer> {
   Peer& operator=(const Peer&) = delete;
 
   void on_request(const std::string& method, RequestHandler handler);
+  void on_request_serialized(const std::string& method, SerializedRequestHandler handler);
   /// A request whose result never changes, given already serialised (one JSON text):
   /// answered at once, with no coroutine and no serialisation per call (tools/list).
   void on_request_fixed(const std::string& method, std::string serialized_result);
@@ -97,14 +101,14 @@ class Peer : public std::enable_shared_from_this<Peer> {
                   std::chrono::steady_clock::time_point received) const;
   void dispatch_notification(const std::string& method, const Json& params);
   void dispatch_response(const Json& message);
-  void finish_request(const Json& id, std::exception_ptr error, Json result);
+  void finish_request(const Json& id, std::exception_ptr error, std::string result);
   void malformed(const Json& id, int code, const std::string& message);
   void send(const Json& message);
 
   boost::asio::any_io_executor executor_;
   PeerOptions options_;
   SendLine send_line_;
-  std::unordered_map<std::string, RequestHandler> request_handlers_;
+  std::unordered_map<std::string, SerializedRequestHandler> request_handlers_;
   std::unordered_map<std::string, std::string> fixed_results_;  // serialised
   std::unordered_map<std::string, NotificationHandler> notification_handlers_;
   AnyRequestHandler any_request_;

@@ -42,7 +42,7 @@ class McpServer {
  private:
   Json initialize(const Json& params);
   Json list_tools() const;
-  boost::asio::awaitable<Json> call_tool(Json params);
+  boost::asio::awaitable<std::string> call_tool(Json params);
 
   ServerInfo info_;
   std::vector<ToolDefinition> tools_;
@@ -50,9 +50,11 @@ class McpServer {
   std::string protocol_version_;
 };
 
-/// Wraps a tool's structured value as a CallToolResult (JSON text + structuredContent).
-Json make_tool_result(const Json& value);
-/// The CallToolResult for a failed call: `Error [CODE]: message`, isError:true.
-Json make_tool_error(const std::string& code, const std::string& message);
+/// A tool's structured value as a CallToolResult (JSON text + structuredContent), as JSON
+/// text.
+std::string make_tool_result(Json value);
+/// The CallToolResult for a failed call: `Error [CODE]: message`, isError:true, as JSON
+/// text.
+std::string make_tool_error(const std::string& code, const std::string& message);
 
 }  // namespace codex_mcp::mcp
