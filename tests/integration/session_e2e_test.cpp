@@ -245,22 +245,50 @@ TEST_F(SessionE2E, ForkStartsANewSessionWithTheHistory) {
 }
 
 TEST_F(SessionE2E, LongPollWakesOnANewEvent) {
-  start_server(kFake,
-               {"FAKE_CODEX_SCENARIO=slow", "FAKE_CODEX_DELAY_MS=300", "FAKE_CODEX_DELTAS=5"});
-  const auto started = start("stream slowly");
-  const auto sid = started["sessionId"];
-  // Catch up, then long-poll from the end: the call must come back with a new event long
-  // before its 60 s wait (this is a hang guard, not a timing assertion).
-  auto poll = tool("codex_check", {{"action", "poll"}, {"sessionId", sid}, {"maxEvents", 1000}});
-  const auto cursor = poll["nextCursor"];
-  if (poll["status"] != "idle") {
-    poll = tool("codex_check", {{"action", "poll"},
-                                {"sessionId", sid},
-                                {"cursor", cursor},
-                                {"pollOptions", {{"waitMs", 60000}}}});
-    ASSERT_EQ(poll["events"].size(), 1u) << poll.dump();
-    EXPECT_EQ(poll["events"][0]["id"], cursor);
-  }
+  // The model sends its first delta, then holds the rest of its answer until the gate
+  // file exists: the test decides when the next event happens, with no timing involved.
+  const auto gate = root_ / "gate";
+  start_model({{"rules",
+                {{{"when", {{"userTextContains", "hold"}}},
+                  {"reply", {{"text", "first then the rest"}, {"gate", gate.string()}}}}}}});
+  start_server(kCodex);
+  const auto sid = start("hold on")["sessionId"];
+  const auto first = poll_until(sid, [](const Json& p) {
+    for (const auto& event : p["events"]) {
+      if (event["data"].value("method", "") == "item/agentMessage/delta") return true;
+    }
+    return false;
+  });
+  auto caught_up = tool("codex_check", {{"action", "poll"},
+                                        {"sessionId", sid},
+                                        {"cursor", first["nextCursor"]},
+                                        {"maxEvents", 1000}});
+  ASSERT_EQ(caught_up["status"], "running");
+  const auto head = caught_up["nextCursor"];
+
+  // The long-poll goes first and a ping after it: once the ping is answered, the server
+  // has taken the poll, and with nothing new it must be waiting, not answered.
+  server_->send({{"jsonrpc", "2.0"},
+                 {"id", 77},
+                 {"method", "tools/call"},
+                 {"params",
+                  {{"name", "codex_check"},
+                   {"arguments",
+                    {{"action", "poll"},
+                     {"sessionId", sid},
+                     {"cursor", head},
+                     {"pollOptions", {{"waitMs", 60000}}}}}}}});
+  server_->send({{"jsonrpc", "2.0"}, {"id", 78}, {"method", "ping"}});
+  ASSERT_TRUE(server_->read_response(78));
+  EXPECT_EQ(replies_to(77), 0u) << "the long-poll answered before anything new happened";
+
+  std::ofstream(gate) << "open";
+  const auto woken = server_->read_response(77, 60s);
+  ASSERT_TRUE(woken);
+  const auto poll = (*woken)["result"]["structuredContent"];
+  ASSERT_EQ(poll["events"].size(), 1u) << poll.dump();
+  EXPECT_EQ(poll["events"][0]["id"], head);
+  poll_until(sid, finished);
 }
 
 TEST_F(SessionE2E, FileChangeApprovalIsAnAction) {
