@@ -112,6 +112,9 @@ std::optional<Event> TurnTracker::on_notification(const std::string& method, con
     const auto type = string_at(item, "type");
     if (type == "agentMessage" && method == "item/completed") {
       last_agent_text_ = string_at(item, "text");
+      // The completed text outranks the streamed one: keep streaming memory to the
+      // message still in flight, not the whole turn.
+      if (!last_agent_text_.empty()) std::string().swap(streamed_text_);
       event.type = "output";
     }
     if (type == "commandExecution" || type == "fileChange" || type == "mcpToolCall" ||
