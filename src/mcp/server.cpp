@@ -32,6 +32,14 @@ std::string make_tool_result(Json value) {
   return result;
 }
 
+std::string tool_error_code(const jsonrpc::RpcError& error) {
+  switch (error.code()) {
+    case jsonrpc::code::kConnectionClosed: return "SESSION_NOT_RUNNING";
+    case jsonrpc::code::kRequestTimeout: return "TIMEOUT";
+    default: return "CODEX_ERROR";
+  }
+}
+
 std::string make_tool_error(const std::string& code, const std::string& message) {
   const Json error = {
       {"content", Json::array({{{"type", "text"}, {"text", "Error [" + code + "]: " + message}}})},
@@ -124,8 +132,10 @@ asio::awaitable<std::string> McpServer::call_tool(Json params) {
     if (e.code() == asio::error::operation_aborted) throw;  // cancelled: no reply at all
     spdlog::error("tool {} failed: {}", name, e.what());
     co_return make_tool_error("INTERNAL", e.what());
-  } catch (const RpcError&) {
-    throw;
+  } catch (const RpcError& e) {
+    // A call to the codex child that failed and that the tool did not translate: still a
+    // tool failure, never a transport error (the contract keeps the channel healthy).
+    co_return make_tool_error(tool_error_code(e), std::string("codex app-server: ") + e.what());
   } catch (const std::exception& e) {
     // A bug, not a user error: report it as a tool failure so the connection stays usable.
     spdlog::error("tool {} failed: {}", name, e.what());

@@ -95,14 +95,18 @@ void EventRing::evict_to_fit() {
   }
 }
 
-PollSlice EventRing::read(std::int64_t cursor, std::size_t max_events) {
+PollSlice EventRing::read(std::int64_t cursor, std::size_t max_events,
+                          bool (*counts)(const Event&)) {
   PollSlice slice;
   cursor = std::max<std::int64_t>(cursor, 0);
   if (cursor < evicted_upto_) slice.reset_to = evicted_upto_;
   auto it = std::lower_bound(events_.begin(), events_.end(), cursor,
                              [](const Event& e, std::int64_t id) { return e.id < id; });
   slice.next_cursor = std::min(cursor, next_id_);
-  for (; it != events_.end() && slice.events.size() < max_events; ++it) {
+  std::size_t counted = 0;
+  for (; it != events_.end(); ++it) {
+    if (counted == max_events) break;
+    if (counts == nullptr || counts(*it)) ++counted;
     slice.events.push_back(&*it);
     slice.next_cursor = it->id + 1;
   }

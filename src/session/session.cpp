@@ -289,6 +289,7 @@ asio::awaitable<void> Session::start_fork(const Session& source) {
   base_instructions_ = source.base_instructions_;
   developer_instructions_ = source.developer_instructions_;
   personality_ = source.personality_;
+  effort_ = source.effort_;
   codex_home_ = source.codex_home_;
   forked_from_ = source.id_;
   try {
@@ -321,7 +322,10 @@ asio::awaitable<void> Session::begin_turn(const std::string& prompt,
     if (refusal) throw ToolError("INVALID_ARGUMENT", *refusal);
   }
   Json params = {{"threadId", thread_id_}, {"input", user_input(prompt, images)}};
-  params["effort"] = turn.effort.value_or("low");
+  // Sent on every turn: a reply without one keeps the session's, the first turn's default
+  // is the contract's "low", and a resumed thread in a new child gets it too.
+  if (turn.effort) effort_ = *turn.effort;
+  params["effort"] = effort_;
   if (turn.summary) params["summary"] = *turn.summary;
   if (turn.model) params["model"] = model_ = *turn.model;
   if (turn.approval_policy) params["approvalPolicy"] = approval_policy_ = *turn.approval_policy;

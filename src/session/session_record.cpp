@@ -96,6 +96,7 @@ Json Session::meta_json() const {
                  {"baseInstructions", base_instructions_},
                  {"developerInstructions", developer_instructions_},
                  {"personality", personality_},
+                 {"effort", effort_},
                  {"ephemeral", ephemeral_}}},
                {"consumedCursor", consumed_cursor_}};
   if (!last_error_.empty()) meta["lastError"] = last_error_;
@@ -156,6 +157,9 @@ std::shared_ptr<Session> Session::restore(boost::asio::any_io_executor executor,
     s.base_instructions_ = string_or_empty(settings, "baseInstructions");
     s.developer_instructions_ = string_or_empty(settings, "developerInstructions");
     s.personality_ = string_or_empty(settings, "personality");
+    if (const auto effort = string_or_empty(settings, "effort"); !effort.empty()) {
+      s.effort_ = effort;
+    }
     s.ephemeral_ = settings.value("ephemeral", false);
   }
   for (auto& event : events) s.ring_.restore(std::move(event));

@@ -1,16 +1,20 @@
 #include "codex_mcp/tools/requests.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <iterator>
 
 #include "codex_mcp/tools/args.hpp"
 #include "codex_mcp/tools/choices.hpp"
+#include "codex_mcp/util/environment.hpp"
 
 namespace codex_mcp::tools {
 
 namespace {
 
 constexpr std::int64_t kMaxWaitForResultMs = 300000;
+constexpr std::int64_t kMaxTimeoutMs = INT64_C(1) << 40;  // ~35 years: any timeout anyone means
+constexpr std::int64_t kMaxEventsPerPoll = 10000;
 
 // codex app-server 0.169 refuses "on-failure" (listed by older wrappers): say so, with the
 // values it takes.
@@ -40,11 +44,15 @@ std::optional<std::string> personality(const ArgReader& args) {
   return args.optional_enum("personality", choices::kPersonalities);
 }
 
-std::optional<std::string> absolute_path(const ArgReader& args, std::string_view field) {
+/// A directory: a relative one is taken from the server's own working directory (where a
+/// client that launched it in a project expects it to point).
+std::optional<std::string> directory(const ArgReader& args, std::string_view field) {
   auto value = args.optional_string(field);
-  if (value && (value->empty() || value->front() != '/')) {
-    throw_invalid_argument(args.path_of(field) + " must be an absolute path (got \"" + *value +
-                           "\")");
+  if (!value) return value;
+  if (value->empty()) throw_invalid_argument(args.path_of(field) + " must not be empty");
+  if (value->front() != '/') {
+    value = (std::filesystem::path(util::current_directory()) / *value).lexically_normal();
+    if (value->size() > 1 && value->back() == '/') value->pop_back();
   }
   return value;
 }
@@ -58,7 +66,7 @@ std::string required_session_id(const ArgReader& args) {
 SetupRequest decode_setup(const Json& arguments) {
   const ArgReader args(arguments);
   args.reject_unknown({"cwd"});
-  return {.cwd = absolute_path(args, "cwd")};
+  return {.cwd = directory(args, "cwd")};
 }
 
 StartRequest decode_start(const Json& arguments) {
@@ -74,7 +82,7 @@ StartRequest decode_start(const Json& arguments) {
   request.turn.approval_policy = approval_policy(args, true);
   request.turn.sandbox = sandbox(args, true);
   request.turn.effort = effort(args);
-  request.turn.cwd = absolute_path(args, "cwd");
+  request.turn.cwd = directory(args, "cwd");
   request.turn.model = args.optional_string("model");
   request.profile = args.optional_string("profile");
   request.base_instructions = advanced.optional_string("baseInstructions");
@@ -91,7 +99,7 @@ StartRequest decode_start(const Json& arguments) {
     }
   }
   request.approval_timeout_ms =
-      advanced.optional_int("approvalTimeoutMs", 1000, 3600000).value_or(60000);
+      advanced.optional_int("approvalTimeoutMs", 1, kMaxTimeoutMs).value_or(60000);
   request.turn.wait_for_result_ms = advanced.optional_int("waitForResult", 0, kMaxWaitForResultMs);
   return request;
 }
@@ -109,7 +117,7 @@ ReplyRequest decode_reply(const Json& arguments) {
   request.turn.summary = summary(args);
   request.turn.personality = personality(args);
   request.turn.sandbox = sandbox(args, false);
-  request.turn.cwd = absolute_path(args, "cwd");
+  request.turn.cwd = directory(args, "cwd");
   request.turn.output_schema = args.optional_object("outputSchema");
   request.turn.wait_for_result_ms = args.optional_int("waitForResult", 0, kMaxWaitForResultMs);
   return request;
@@ -150,7 +158,9 @@ CheckRequest decode_check(const Json& arguments) {
   request.action = args.required_enum("action", choices::kCheckActions);
   request.session_id = required_session_id(args);
   request.cursor = args.optional_int("cursor", 0, INT64_C(1) << 53);
-  request.max_events = args.optional_int("maxEvents", 0, 1000);
+  // More than the ring ever holds changes nothing: taken, and capped there.
+  request.max_events = args.optional_int("maxEvents", 0, INT64_C(1) << 53);
+  if (request.max_events) request.max_events = std::min(*request.max_events, kMaxEventsPerPoll);
   request.response_mode =
       args.optional_enum("responseMode", choices::kResponseModes).value_or("minimal");
   const auto poll = args.nested("pollOptions");
@@ -161,7 +171,7 @@ CheckRequest decode_check(const Json& arguments) {
   request.poll.include_result = poll.optional_bool("includeResult").value_or(true);
   request.poll.skip_deltas = poll.optional_bool("skipDeltas").value_or(false);
   request.poll.final_only = poll.optional_bool("finalOnly").value_or(false);
-  request.poll.max_bytes = poll.optional_int("maxBytes", 256, INT64_C(1) << 30);
+  request.poll.max_bytes = poll.optional_int("maxBytes", 1, INT64_C(1) << 53);
   request.poll.wait_ms = poll.optional_int("waitMs", 0, 60000).value_or(0);
   request.request_id = args.optional_string("requestId");
   request.deny_message = args.optional_string("denyMessage");

@@ -86,7 +86,7 @@ Json codex_descriptor() {
       "approvalPolicy": {"type": "string", "enum": "@approval_policies", "description": "When the agent must ask before acting: untrusted (all but safe reads), on-request (when it wants to leave the sandbox), never."},
       "sandbox": {"type": "string", "enum": "@sandbox_modes", "description": "What commands may touch."},
       "effort": {"type": "string", "enum": "@reasoning_efforts", "description": "Reasoning effort; one the model does not take is refused with those it does. Default: low."},
-      "cwd": {"type": "string", "description": "Working directory (absolute). Default: server cwd."},
+      "cwd": {"type": "string", "description": "Working directory (a relative one is taken from the server's). Default: server cwd."},
       "model": {"type": "string", "description": "Model override. Default: from config.toml."},
       "profile": {"type": "string", "description": "config.toml profile name."},
       "advanced": {
@@ -101,7 +101,7 @@ Json codex_descriptor() {
           "ephemeral": {"type": "boolean", "description": "Do not persist the thread. Default: false."},
           "outputSchema": {"type": "object", "description": "JSON Schema the final answer must follow; result.structuredOutput holds it."},
           "images": {"type": "array", "items": {"type": "string"}, "description": "Local image paths to attach."},
-          "approvalTimeoutMs": {"type": "integer", "minimum": 1000, "maximum": 3600000, "description": "Auto-decline pending approvals after this. Default: 60000."},
+          "approvalTimeoutMs": {"type": "integer", "minimum": 1, "description": "Auto-decline pending approvals after this. Default: 60000."},
           "waitForResult": {"type": "integer", "minimum": 0, "maximum": 300000, "description": "Wait up to this many ms and return the result directly; falls back to polling hints."}
         },
         "additionalProperties": false
@@ -175,7 +175,7 @@ Json codex_check_descriptor() {
       "action": {"type": "string", "enum": "@check_actions"},
       "sessionId": {"type": "string"},
       "cursor": {"type": "integer", "minimum": 0, "description": "First event id wanted. Default: where the last poll stopped."},
-      "maxEvents": {"type": "integer", "minimum": 0, "maximum": 1000, "description": "poll default 1; respond_* default 0 (no events)."},
+      "maxEvents": {"type": "integer", "minimum": 0, "description": "poll default 1; respond_* default 0 (no events). Above 10000 counts as 10000."},
       "responseMode": {"type": "string", "enum": "@response_modes", "description": "Default: minimal."},
       "pollOptions": {
         "type": "object",
@@ -185,7 +185,7 @@ Json codex_check_descriptor() {
           "includeResult": {"type": "boolean"},
           "skipDeltas": {"type": "boolean", "description": "Drop streaming deltas (cursor still advances)."},
           "finalOnly": {"type": "boolean", "description": "Only actions and the final result."},
-          "maxBytes": {"type": "integer", "minimum": 256, "description": "Cap the response size; sets truncated."},
+          "maxBytes": {"type": "integer", "minimum": 1, "description": "Cap the response size; sets truncated."},
           "waitMs": {"type": "integer", "minimum": 0, "maximum": 60000, "description": "Wait up to this long for something new."}
         },
         "additionalProperties": false

@@ -3,6 +3,7 @@
 #include "codex_mcp/tools/session_tools.hpp"
 
 #include <boost/asio/use_awaitable.hpp>
+#include <limits>
 
 #include "codex_mcp/session/poll_view.hpp"
 #include "codex_mcp/tools/choices.hpp"
@@ -222,7 +223,14 @@ asio::awaitable<Json> check_session(session::SessionManager& manager, Json argum
     out["events"] = Json::array();
     out["nextCursor"] = cursor;
   } else {
-    const auto slice = session->events().read(cursor, static_cast<std::size_t>(max_events));
+    // finalOnly shows no events and moves past all of them; skipDeltas moves past the
+    // deltas it hides, so maxEvents counts only the events shown.
+    const auto limit = request.poll.final_only ? std::numeric_limits<std::size_t>::max()
+                                               : static_cast<std::size_t>(max_events);
+    const auto counts = request.poll.skip_deltas
+                            ? +[](const session::Event& e) { return !session::is_delta(e); }
+                            : nullptr;
+    const auto slice = session->events().read(cursor, limit, counts);
     const auto view = session::render_events(slice, {.response_mode = request.response_mode,
                                                      .include_events = request.poll.include_events,
                                                      .skip_deltas = request.poll.skip_deltas,

@@ -705,3 +705,61 @@ TEST_F(SessionE2E, AFloodOfDeltasArrivesWholeAndInOrder) {
   EXPECT_EQ(streamed, expected);
   EXPECT_EQ(merged, kDeltas);
 }
+
+TEST_F(SessionE2E, AReplyWithoutAnEffortKeepsTheSessions) {
+  const auto log = root_ / "fake.log";
+  start_server(kFake, {"FAKE_CODEX_LOG=" + log.string()});
+  const auto first = tool("codex", {{"prompt", "first"},
+                                    {"approvalPolicy", "never"},
+                                    {"sandbox", "read-only"},
+                                    {"effort", "high"},
+                                    {"advanced", {{"waitForResult", 60000}}}});
+  ASSERT_EQ(first["status"], "idle") << first.dump();
+  tool("codex_reply",
+       {{"sessionId", first["sessionId"]}, {"prompt", "second"}, {"waitForResult", 60000}});
+  tool("codex_reply", {{"sessionId", first["sessionId"]},
+                       {"prompt", "third"},
+                       {"effort", "minimal"},
+                       {"waitForResult", 60000}});
+  std::vector<std::string> efforts;
+  std::ifstream in(log);
+  for (std::string line; std::getline(in, line);) {
+    const auto message = Json::parse(line, nullptr, false);
+    if (message.is_object() && message.value("method", "") == "turn/start") {
+      efforts.push_back(message["params"].value("effort", "(none)"));
+    }
+  }
+  EXPECT_EQ(efforts, (std::vector<std::string>{"high", "high", "minimal"}));
+}
+
+TEST_F(SessionE2E, FinalOnlyAndSkipDeltasMovePastWhatTheyHide) {
+  start_server(kFake, {"FAKE_CODEX_SCENARIO=slow", "FAKE_CODEX_DELAY_MS=1", "FAKE_CODEX_DELTAS=5"});
+  const auto started = start("hello", {{"waitForResult", 60000}});
+  ASSERT_EQ(started["status"], "idle");
+  const auto sid = started["sessionId"];
+  const auto info = tool("codex_session", {{"action", "get"}, {"sessionId", sid}});
+  const auto end = info["lastEventId"].get<std::int64_t>() + 1;
+
+  const auto final_only = tool("codex_check", {{"action", "poll"},
+                                               {"sessionId", sid},
+                                               {"cursor", 0},
+                                               {"pollOptions", {{"finalOnly", true}}}});
+  EXPECT_TRUE(final_only["events"].empty());
+  EXPECT_EQ(final_only["nextCursor"], end);
+  EXPECT_EQ(final_only["result"]["status"], "completed");
+
+  // One event a poll, deltas hidden: every poll shows one event, never an empty page.
+  std::int64_t cursor = 0;
+  int polls = 0;
+  while (cursor < end && polls < 100) {
+    const auto page = tool("codex_check", {{"action", "poll"},
+                                           {"sessionId", sid},
+                                           {"cursor", cursor},
+                                           {"pollOptions", {{"skipDeltas", true}}}});
+    ++polls;
+    cursor = page["nextCursor"].get<std::int64_t>();
+    ASSERT_EQ(page["events"].size(), 1u) << page.dump();
+    EXPECT_NE(page["events"][0]["data"].value("method", ""), "item/agentMessage/delta");
+  }
+  EXPECT_EQ(cursor, end);
+}

@@ -100,3 +100,23 @@ TEST(EventRing, CursorPastAnEvictedGapMovesOn) {
   EXPECT_EQ(slice.events[0]->id, 3);
   EXPECT_EQ(slice.next_cursor, 4);
 }
+
+TEST(EventRing, EventsThatDoNotCountRideAlongSoTheCursorMovesPastThem) {
+  EventRing ring;
+  ring.append(plain("progress"));      // 0
+  ring.append(delta("a", "x"));        // 1
+  ring.read(0, 1);                     // marks 0 read, so the next delta is new
+  ring.append(plain("progress"));      // 2
+  ring.append(delta("b", "y"));        // 3
+  ring.append(delta("c", "z"));        // 4
+  ring.append(plain("result", true));  // 5
+  const auto not_delta = +[](const Event& e) { return e.coalesce_key.empty(); };
+  const auto first = ring.read(1, 1, not_delta);
+  ASSERT_EQ(first.events.size(), 2u);  // delta 1 rides along with progress 2
+  EXPECT_EQ(first.events[1]->id, 2);
+  EXPECT_EQ(first.next_cursor, 3);
+  const auto second = ring.read(3, 1, not_delta);
+  ASSERT_EQ(second.events.size(), 3u);
+  EXPECT_EQ(second.events.back()->type, "result");
+  EXPECT_EQ(second.next_cursor, 6);
+}

@@ -1,5 +1,7 @@
 #include "codex_mcp/tools/requests.hpp"
 
+#include <filesystem>
+
 #include <gtest/gtest.h>
 
 #include "codex_mcp/mcp/tool.hpp"
@@ -46,6 +48,27 @@ TEST(DecodeStart, FullRequestRoundTrips) {
   EXPECT_EQ(request.config_overrides["model_reasoning_effort"], "low");
 }
 
+TEST(DecodeStart, ARelativeCwdIsTakenFromTheServersDirectory) {
+  const auto here = std::filesystem::current_path();
+  auto args = minimal_start();
+  args["cwd"] = "src/../work/";
+  EXPECT_EQ(decode_start(args).turn.cwd, (here / "work").string());
+  args["cwd"] = ".";
+  EXPECT_EQ(decode_start(args).turn.cwd, here.string());
+}
+
+TEST(DecodeCheck, LimitsTheContractLeavesOpenAreTakenNotRefused) {
+  const auto check = decode_check({{"action", "poll"},
+                                   {"sessionId", "s"},
+                                   {"maxEvents", 5000000},
+                                   {"pollOptions", {{"maxBytes", 10}}}});
+  EXPECT_EQ(check.max_events, 10000);  // more than a ring holds: capped, not refused
+  EXPECT_EQ(check.poll.max_bytes, 10);
+  auto start = minimal_start();
+  start["advanced"] = {{"approvalTimeoutMs", 500}};
+  EXPECT_EQ(decode_start(start).approval_timeout_ms, 500);
+}
+
 TEST(DecodeStart, ErrorsNameTheField) {
   EXPECT_NE(error_of([] {
               decode_start({{"approvalPolicy", "never"}, {"sandbox", "read-only"}});
@@ -63,9 +86,10 @@ TEST(DecodeStart, ErrorsNameTheField) {
   wait["advanced"] = {{"waitForResult", 400000}};
   EXPECT_NE(error_of([&] { decode_start(wait); }).find("advanced.waitForResult must be between"),
             std::string::npos);
-  auto relative = minimal_start();
-  relative["cwd"] = "src";
-  EXPECT_NE(error_of([&] { decode_start(relative); }).find("absolute path"), std::string::npos);
+  auto empty_cwd = minimal_start();
+  empty_cwd["cwd"] = "";
+  EXPECT_NE(error_of([&] { decode_start(empty_cwd); }).find("cwd must not be empty"),
+            std::string::npos);
   auto images = minimal_start();
   images["advanced"] = {{"images", {"/a.png", 3}}};
   EXPECT_NE(error_of([&] { decode_start(images); }).find("advanced.images[1] must be a string"),

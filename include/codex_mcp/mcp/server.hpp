@@ -53,6 +53,10 @@ class McpServer {
 /// A tool's structured value as a CallToolResult (JSON text + structuredContent), as JSON
 /// text.
 std::string make_tool_result(Json value);
+/// The code of a tool failure that is a failed call to the codex child: its process is
+/// gone (SESSION_NOT_RUNNING), it did not answer in time (TIMEOUT), or it refused
+/// (CODEX_ERROR).
+std::string tool_error_code(const jsonrpc::RpcError& error);
 /// The CallToolResult for a failed call: `Error [CODE]: message`, isError:true, as JSON
 /// text.
 std::string make_tool_error(const std::string& code, const std::string& message);

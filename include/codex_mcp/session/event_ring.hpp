@@ -62,9 +62,11 @@ class EventRing {
   void merge(std::string_view delta);
   /// Puts back an event read from the session's log, keeping its id (ids must grow).
   void restore(Event event);
-  /// Events with id >= cursor, oldest first, at most max_events of them. Marks them read,
-  /// so later deltas no longer merge into them.
-  PollSlice read(std::int64_t cursor, std::size_t max_events);
+  /// Events with id >= cursor, oldest first, up to max_events of them that `counts` (all
+  /// when null): the others ride along, so a caller who hides them still moves past them.
+  /// Marks them read, so later deltas no longer merge into them.
+  PollSlice read(std::int64_t cursor, std::size_t max_events,
+                 bool (*counts)(const Event&) = nullptr);
 
   std::int64_t next_id() const { return next_id_; }
   std::size_t size() const { return events_.size(); }

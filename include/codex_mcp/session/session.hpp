@@ -186,6 +186,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string thread_id_;
   std::string cwd_, model_, profile_, approval_policy_, sandbox_;
   std::string base_instructions_, developer_instructions_, personality_;
+  std::string effort_ = "low";  ///< the reasoning effort of the last turn, kept for the next
   bool ephemeral_ = false;
   std::string codex_home_;  ///< where the thread's rollout lives: resume needs the same one
   Json config_overrides_ = Json::object();
