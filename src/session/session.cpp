@@ -109,8 +109,11 @@ void Session::persist_meta() {
 }
 
 void Session::refresh_status() {
-  if (status_ == Status::running && !pending_.empty()) set_status(Status::waiting_approval);
-  if (status_ == Status::waiting_approval && pending_.empty()) set_status(Status::running);
+  // Answered requests count as done at once, though codex hears the answer a moment later:
+  // the caller's next step is polling, not answering again.
+  const bool waiting = open_actions() > 0;
+  if (status_ == Status::running && waiting) set_status(Status::waiting_approval);
+  if (status_ == Status::waiting_approval && !waiting) set_status(Status::running);
 }
 
 void Session::record(Event event) {
@@ -505,6 +508,7 @@ void Session::finish_turn(const TurnOutcome& outcome) {
   if (outcome.structured_output) result_["structuredOutput"] = *outcome.structured_output;
   if (!outcome.usage.is_null()) result_["usage"] = outcome.usage;
   if (!outcome.error.is_null()) result_["error"] = outcome.error;
+  if (!outcome.output.is_null()) result_["output"] = outcome.output;
   if (outcome.duration_ms > 0) result_["durationMs"] = outcome.duration_ms;
   // On disk before anyone can be told the turn is over.
   if (journal_) journal_->save_result(result_);
@@ -568,6 +572,7 @@ void Session::resolve_pending(const std::string& decision, const std::string& wh
             .pinned = true});
     pending.wake->cancel();
   }
+  refresh_status();
 }
 
 void Session::respond_permission(const tools::CheckRequest& request) {
@@ -585,6 +590,7 @@ void Session::respond_permission(const tools::CheckRequest& request) {
   if (request.deny_message) data["denyMessage"] = *request.deny_message;
   record({.type = "approval_result", .data = data, .pinned = true});
   pending.wake->cancel();
+  refresh_status();
 }
 
 void Session::respond_user_input(const tools::CheckRequest& request) {
@@ -603,6 +609,7 @@ void Session::respond_user_input(const tools::CheckRequest& request) {
           .data = {{"requestId", pending.request_id}, {"answers", *request.answers}},
           .pinned = true});
   pending.wake->cancel();
+  refresh_status();
 }
 
 void Session::on_exit(int exit_code, const std::string& stderr_tail) {

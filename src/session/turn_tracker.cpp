@@ -175,6 +175,7 @@ TurnOutcome TurnTracker::finish(const Json& turn) {
   outcome.status = string_at(turn, "status");
   if (outcome.status.empty()) outcome.status = "completed";
   outcome.error = turn.value("error", Json());
+  outcome.output = turn.value("output", Json());
   outcome.duration_ms = turn.value("durationMs", std::int64_t{0});
   outcome.usage = token_usage_;
   if (const auto items = turn.find("items"); items != turn.end() && items->is_array()) {

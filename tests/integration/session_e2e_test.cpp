@@ -107,10 +107,11 @@ TEST_F(SessionE2E, CommandApprovalAcceptedRunsTheCommandDeclinedDoesNot) {
     EXPECT_EQ(action["kind"], "command_approval");
     EXPECT_NE(action["command"].get<std::string>().find("touch approved.txt"), std::string::npos);
     EXPECT_EQ(waiting["recommendedNextAction"], "respond_permission");
-    tool("codex_check", {{"action", "respond_permission"},
-                         {"sessionId", sid},
-                         {"requestId", action["requestId"]},
-                         {"decision", decision}});
+    const auto answered = tool("codex_check", {{"action", "respond_permission"},
+                                               {"sessionId", sid},
+                                               {"requestId", action["requestId"]},
+                                               {"decision", decision}});
+    EXPECT_NE(answered["status"], "waiting_approval") << answered.dump();
     const auto done = poll_until(sid, finished);
     EXPECT_EQ(done["status"], "idle");
     EXPECT_EQ(fs::exists(root_ / "work" / "approved.txt"), decision == "accept") << decision;
@@ -156,10 +157,14 @@ TEST_F(SessionE2E, UserInputRequestIsAnsweredThroughActions) {
   const auto action = waiting["actions"][0];
   EXPECT_EQ(action["kind"], "user_input");
   EXPECT_EQ(waiting["recommendedNextAction"], "respond_user_input");
-  tool("codex_check", {{"action", "respond_user_input"},
-                       {"sessionId", sid},
-                       {"requestId", action["requestId"]},
-                       {"answers", {{"q1", {{"answers", {"blue"}}}}}}});
+  EXPECT_EQ(waiting["status"], "waiting_approval");
+  const auto answered = tool("codex_check", {{"action", "respond_user_input"},
+                                             {"sessionId", sid},
+                                             {"requestId", action["requestId"]},
+                                             {"answers", {{"q1", {{"answers", {"blue"}}}}}}});
+  // The answer's own reply already says the session is working again.
+  EXPECT_EQ(answered["status"], "running") << answered.dump();
+  EXPECT_EQ(answered["progress"]["pendingActions"], 0);
   const auto done = poll_until(sid, finished);
   EXPECT_NE(done["result"]["text"].get<std::string>().find("blue"), std::string::npos)
       << done.dump();

@@ -36,8 +36,19 @@ TEST(TurnTracker, PlainTurnProducesDeltasAndAResult) {
   ASSERT_TRUE(tracker.outcome());
   EXPECT_EQ(tracker.outcome()->text, "hello");
   EXPECT_EQ(tracker.outcome()->usage["total"], 49);
+  EXPECT_TRUE(tracker.outcome()->output.is_null());  // codex 0.169 sends no turn.output
   EXPECT_FALSE(tracker.turn_running());
   EXPECT_EQ(tracker.phase(), "finished");
+}
+
+TEST(TurnTracker, TheBackendsRawOutputIsKeptWhenItSendsOne) {
+  TurnTracker tracker;
+  tracker.begin_turn(false);
+  const Json output = {{{"type", "message"}, {"text", "raw"}}};
+  tracker.on_notification("turn/completed",
+                          {{"turn", {{"id", "t"}, {"status", "completed"}, {"output", output}}}});
+  ASSERT_TRUE(tracker.outcome());
+  EXPECT_EQ(tracker.outcome()->output, output);
 }
 
 TEST(TurnTracker, TextFallsBackToCompletedItemThenDeltas) {

@@ -26,6 +26,7 @@ struct TurnOutcome {
   std::optional<Json> structured_output;  ///< when an output schema was set and text parses
   Json usage;                             ///< last tokenUsage seen (null if none)
   Json error;                             ///< the turn's error (null unless failed)
+  Json output;  ///< the backend's raw turn.output, when it sends one (null otherwise)
   std::int64_t duration_ms = 0;
 };
 
