@@ -768,3 +768,30 @@ TEST_F(SessionE2E, FinalOnlyAndSkipDeltasMovePastWhatTheyHide) {
   }
   EXPECT_EQ(cursor, end);
 }
+
+TEST_F(SessionE2E, CleanBackgroundTerminalsAsksTheAppServer) {
+  start_model({{"rules", Json::array()}});
+  start_server(kCodex);
+  const auto started = start("hello", {{"waitForResult", 60000}});
+  ASSERT_EQ(started["status"], "idle");
+  const auto response = server_->call_tool(
+      "codex_session",
+      {{"action", "clean_background_terminals"}, {"sessionId", started["sessionId"]}});
+  EXPECT_FALSE(response["result"].value("isError", false)) << response.dump();
+}
+
+TEST_F(SessionE2E, ACallCodexRefusesIsAToolErrorAndTheServerKeepsServing) {
+  start_server(kFake, {"FAKE_CODEX_REFUSE=thread/backgroundTerminals/clean"});
+  const auto started = start("hello", {{"waitForResult", 60000}});
+  const auto response = server_->call_tool(
+      "codex_session",
+      {{"action", "clean_background_terminals"}, {"sessionId", started["sessionId"]}});
+  ASSERT_TRUE(response.contains("result")) << "a transport error: " << response.dump();
+  EXPECT_TRUE(response["result"].value("isError", false));
+  const auto text = response["result"]["content"][0]["text"].get<std::string>();
+  EXPECT_EQ(text.rfind("Error [CODEX_ERROR]: ", 0), 0u) << text;
+  EXPECT_NE(text.find("refused"), std::string::npos) << text;
+  EXPECT_EQ(
+      tool("codex_session", {{"action", "get"}, {"sessionId", started["sessionId"]}})["status"],
+      "idle");
+}
