@@ -68,6 +68,19 @@ void flatten(const Json& table, const std::string& prefix, Json& out) {
   }
 }
 
+/// Whether config.toml still holds the profile the old way, as a [profiles.<name>] table.
+bool has_legacy_profile(const std::string& codex_home, const std::string& name) {
+  const auto config = fs::path(codex_home) / "config.toml";
+  std::error_code ec;
+  if (!fs::is_regular_file(config, ec)) return false;
+  try {
+    const auto profiles = cpptoml::parse_file(config.string())->get_table("profiles");
+    return profiles && profiles->contains(name);
+  } catch (const cpptoml::parse_exception&) {
+    return false;  // codex reports a broken config.toml itself
+  }
+}
+
 }  // namespace
 
 fs::path profile_path(const std::string& codex_home, const std::string& name) {
@@ -82,6 +95,13 @@ Json load_profile_overrides(const std::string& codex_home, const std::string& na
   const auto path = profile_path(codex_home, name);
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) {
+    if (has_legacy_profile(codex_home, name)) {
+      // codex 0.169 refuses these outright; say where the settings must go.
+      throw ProfileError("profile \"" + name + "\" is a [profiles." + name + "] table in " +
+                         (fs::path(codex_home) / "config.toml").string() +
+                         ", which codex no longer reads: move its settings into " +
+                         path.string() + " and remove the table");
+    }
     throw ProfileError("profile \"" + name + "\" not found: codex keeps a profile in " +
                        path.string() + " (settings layered over config.toml)");
   }

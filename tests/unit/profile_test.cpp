@@ -46,6 +46,7 @@ network_access = false
 TEST(Profile, BadNamesMissingFilesAndBadTomlAreClearErrors) {
   const auto home = codex_mcp::testing::fresh_test_dir("profile");
   std::ofstream(home / "broken.config.toml") << "model = \n";
+  std::ofstream(home / "config.toml") << "model = \"m\"\n[profiles.legacy]\nmodel = \"o3\"\n";
   auto message = [&](const std::string& name) {
     try {
       load_profile_overrides(home.string(), name);
@@ -58,6 +59,11 @@ TEST(Profile, BadNamesMissingFilesAndBadTomlAreClearErrors) {
   EXPECT_NE(message(".hidden").find("not a profile name"), std::string::npos);
   EXPECT_NE(message("absent").find((home / "absent.config.toml").string()), std::string::npos);
   EXPECT_NE(message("broken").find("is not valid TOML"), std::string::npos);
+  // codex 0.169 refuses [profiles.x] tables in config.toml: the error says where to move it.
+  EXPECT_NE(message("legacy").find("move its settings into " +
+                                   (home / "legacy.config.toml").string()),
+            std::string::npos)
+      << message("legacy");
 }
 
 }  // namespace
