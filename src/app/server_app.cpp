@@ -15,6 +15,7 @@
 #include "codex_mcp/mcp/server.hpp"
 #include "codex_mcp/session/session_manager.hpp"
 #include "codex_mcp/tools/registry.hpp"
+#include "codex_mcp/tools/resources.hpp"
 #include "codex_mcp/transport/fd_stream.hpp"
 #include "codex_mcp/version.hpp"
 
@@ -60,7 +61,7 @@ int run_server(const Options& options) {
                          .title = "Codex MCP",
                          .version = kVersion,
                          .instructions = kInstructions},
-                        tools::make_tools(sessions),
+                        tools::make_tools(sessions), tools::make_resources(sessions),
                         [&out](std::string line) { out.write_line(std::move(line)); });
 
   // One shutdown path for every trigger. stdin EOF is graceful (answer what is in flight,

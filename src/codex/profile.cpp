@@ -99,8 +99,8 @@ Json load_profile_overrides(const std::string& codex_home, const std::string& na
       // codex 0.169 refuses these outright; say where the settings must go.
       throw ProfileError("profile \"" + name + "\" is a [profiles." + name + "] table in " +
                          (fs::path(codex_home) / "config.toml").string() +
-                         ", which codex no longer reads: move its settings into " +
-                         path.string() + " and remove the table");
+                         ", which codex no longer reads: move its settings into " + path.string() +
+                         " and remove the table");
     }
     throw ProfileError("profile \"" + name + "\" not found: codex keeps a profile in " +
                        path.string() + " (settings layered over config.toml)");

@@ -34,9 +34,12 @@ std::string make_tool_result(Json value) {
 
 std::string tool_error_code(const jsonrpc::RpcError& error) {
   switch (error.code()) {
-    case jsonrpc::code::kConnectionClosed: return "SESSION_NOT_RUNNING";
-    case jsonrpc::code::kRequestTimeout: return "TIMEOUT";
-    default: return "CODEX_ERROR";
+    case jsonrpc::code::kConnectionClosed:
+      return "SESSION_NOT_RUNNING";
+    case jsonrpc::code::kRequestTimeout:
+      return "TIMEOUT";
+    default:
+      return "CODEX_ERROR";
   }
 }
 
@@ -48,14 +51,20 @@ std::string make_tool_error(const std::string& code, const std::string& message)
 }
 
 McpServer::McpServer(asio::any_io_executor executor, ServerInfo info,
-                     std::vector<ToolDefinition> tools, jsonrpc::Peer::SendLine send_line)
-    : info_(std::move(info)), tools_(std::move(tools)) {
+                     std::vector<ToolDefinition> tools, std::vector<ResourceDefinition> resources,
+                     jsonrpc::Peer::SendLine send_line)
+    : info_(std::move(info)), tools_(std::move(tools)), resources_(std::move(resources)) {
   peer_ = jsonrpc::Peer::create(std::move(executor), {.name = "mcp"}, std::move(send_line));
   peer_->on_request("initialize",
                     [this](Json params) -> asio::awaitable<Json> { co_return initialize(params); });
   peer_->on_request("ping", [](Json) -> asio::awaitable<Json> { co_return Json::object(); });
   // The list never changes: serialised once (~0.3 ms per call otherwise).
   peer_->on_request_fixed("tools/list", jsonrpc::to_line(list_tools()));
+  peer_->on_request_fixed("resources/list", jsonrpc::to_line(list_resources()));
+  peer_->on_request_fixed("resources/templates/list", R"({"resourceTemplates":[]})");
+  peer_->on_request("resources/read", [this](Json params) -> asio::awaitable<Json> {
+    co_return read_resource(params);
+  });
   peer_->on_request_serialized("tools/call",
                                [this](Json params) { return call_tool(std::move(params)); });
   // A 2026 draft probe sent by Claude Code and Inspector before initialize: refusing it at
@@ -88,7 +97,9 @@ Json McpServer::initialize(const Json& params) {
   }
   Json result = {
       {"protocolVersion", protocol_version_},
-      {"capabilities", {{"tools", {{"listChanged", false}}}}},
+      {"capabilities",
+       {{"tools", {{"listChanged", false}}},
+        {"resources", {{"subscribe", false}, {"listChanged", false}}}}},
       {"serverInfo", {{"name", info_.name}, {"title", info_.title}, {"version", info_.version}}},
   };
   if (!info_.instructions.empty()) result["instructions"] = info_.instructions;
@@ -99,6 +110,32 @@ Json McpServer::list_tools() const {
   Json tools = Json::array();
   for (const auto& tool : tools_) tools.push_back(tool.descriptor);
   return {{"tools", std::move(tools)}};
+}
+
+Json McpServer::list_resources() const {
+  Json resources = Json::array();
+  for (const auto& resource : resources_) resources.push_back(resource.descriptor);
+  return {{"resources", std::move(resources)}};
+}
+
+Json McpServer::read_resource(const Json& params) const {
+  if (!params.is_object() || !params.contains("uri") || !params["uri"].is_string()) {
+    throw RpcError(jsonrpc::code::kInvalidParams, "Invalid params: \"uri\" must be a string");
+  }
+  const auto& uri = params["uri"];
+  const auto resource =
+      std::find_if(resources_.begin(), resources_.end(),
+                   [&](const ResourceDefinition& r) { return r.descriptor["uri"] == uri; });
+  if (resource == resources_.end()) {
+    // The code MCP gives an unknown resource.
+    throw RpcError(jsonrpc::code::kResourceNotFound,
+                   "Resource not found: " + uri.get<std::string>(), Json{{"uri", uri}});
+  }
+  Json content = {{"uri", uri}, {"text", resource->read()}};
+  if (resource->descriptor.contains("mimeType")) {
+    content["mimeType"] = resource->descriptor["mimeType"];
+  }
+  return {{"contents", Json::array({std::move(content)})}};
 }
 
 asio::awaitable<std::string> McpServer::call_tool(Json params) {

@@ -36,7 +36,8 @@ TEST(Protocol, ServerDiscoverIsRefusedAtOnceThenInitializeWorks) {
   EXPECT_EQ(result["protocolVersion"], "2025-11-25");
   EXPECT_EQ(result["serverInfo"]["name"], "codex-mcp");
   EXPECT_TRUE(result["capabilities"].contains("tools"));
-  EXPECT_FALSE(result["capabilities"].contains("resources"));  // only what is implemented
+  EXPECT_TRUE(result["capabilities"].contains("resources"));
+  EXPECT_FALSE(result["capabilities"].contains("prompts"));  // only what is implemented
 }
 
 TEST(Protocol, InitializeEchoesSupportedVersionsAndOffersLatestOtherwise) {
@@ -79,6 +80,51 @@ TEST(Protocol, ToolsListHasTheFiveToolsWithCompleteSchemas) {
   }
   EXPECT_EQ(names, (std::set<std::string>{"codex_setup", "codex", "codex_reply", "codex_session",
                                           "codex_check"}));
+}
+
+TEST(Protocol, TheContractsSixResourcesAreListedAndRead) {
+  auto server = start_server();
+  const auto init = server.initialize();
+  EXPECT_TRUE(init["capabilities"]["resources"].is_object()) << init.dump();
+  server.send(request(1, "resources/list"));
+  const auto listed = server.read_response(1);
+  ASSERT_TRUE(listed);
+  std::set<std::string> uris;
+  int id = 100;
+  for (const auto& resource : (*listed)["result"]["resources"]) {
+    const auto uri = resource["uri"].get<std::string>();
+    uris.insert(uri);
+    EXPECT_FALSE(resource["description"].get<std::string>().empty()) << uri;
+    server.send(request(++id, "resources/read", {{"uri", uri}}));
+    const auto read = server.read_response(id);
+    ASSERT_TRUE(read) << uri;
+    const auto& content = (*read)["result"]["contents"][0];
+    EXPECT_EQ(content["uri"], uri);
+    EXPECT_EQ(content["mimeType"], resource["mimeType"]);
+    const auto text = content["text"].get<std::string>();
+    if (resource["mimeType"] == "application/json") {
+      EXPECT_TRUE(Json::parse(text).is_object()) << uri;
+    } else {
+      EXPECT_EQ(resource["mimeType"], "text/markdown");
+      EXPECT_EQ(text.rfind("# codex-mcp ", 0), 0u) << uri << ": " << text.substr(0, 80);
+    }
+  }
+  EXPECT_EQ(uris, (std::set<std::string>{"codex-mcp:///server-info", "codex-mcp:///compat-report",
+                                         "codex-mcp:///config", "codex-mcp:///gotchas",
+                                         "codex-mcp:///quickstart", "codex-mcp:///errors"}));
+
+  server.send(request(2, "resources/read", {{"uri", "codex-mcp:///server-info"}}));
+  const auto info =
+      Json::parse((*server.read_response(2))["result"]["contents"][0]["text"].get<std::string>());
+  EXPECT_EQ(info["name"], "codex-mcp");
+  EXPECT_EQ(info["stateDir"], "/tmp/codex-mcp-protocol-test-state");
+
+  server.send(request(3, "resources/read", {{"uri", "codex-mcp:///nope"}}));
+  EXPECT_EQ((*server.read_response(3))["error"]["code"], -32002);
+  server.send(request(4, "resources/read", Json::object()));
+  EXPECT_EQ((*server.read_response(4))["error"]["code"], -32602);
+  server.send(request(5, "resources/templates/list"));
+  EXPECT_EQ((*server.read_response(5))["result"]["resourceTemplates"], Json::array());
 }
 
 TEST(Protocol, ErrorCodesForEveryKindOfBadMessage) {

@@ -51,6 +51,19 @@ await check("lists the five tools with object input schemas", async () => {
   assert.deepEqual(codex.inputSchema.required, ["prompt", "approvalPolicy", "sandbox"]);
 });
 
+await check("lists and reads the contract's six resources", async () => {
+  assert.ok(client.getServerCapabilities().resources);
+  const { resources } = await client.listResources();
+  assert.deepEqual(resources.map((r) => r.uri).sort(), [
+    "codex-mcp:///compat-report", "codex-mcp:///config", "codex-mcp:///errors",
+    "codex-mcp:///gotchas", "codex-mcp:///quickstart", "codex-mcp:///server-info"]);
+  const report = await client.readResource({ uri: "codex-mcp:///compat-report" });
+  assert.deepEqual(JSON.parse(report.contents[0].text).tools,
+                   ["codex_setup", "codex", "codex_reply", "codex_session", "codex_check"]);
+  const errors = await client.readResource({ uri: "codex-mcp:///errors" });
+  assert.match(errors.contents[0].text, /SESSION_NOT_FOUND/);
+});
+
 await check("answers ping", async () => {
   assert.deepEqual(await client.ping(), {});
 });

@@ -60,9 +60,9 @@ TEST(Profile, BadNamesMissingFilesAndBadTomlAreClearErrors) {
   EXPECT_NE(message("absent").find((home / "absent.config.toml").string()), std::string::npos);
   EXPECT_NE(message("broken").find("is not valid TOML"), std::string::npos);
   // codex 0.169 refuses [profiles.x] tables in config.toml: the error says where to move it.
-  EXPECT_NE(message("legacy").find("move its settings into " +
-                                   (home / "legacy.config.toml").string()),
-            std::string::npos)
+  EXPECT_NE(
+      message("legacy").find("move its settings into " + (home / "legacy.config.toml").string()),
+      std::string::npos)
       << message("legacy");
 }
 

@@ -18,7 +18,8 @@ inline constexpr int kInvalidRequest = -32600;
 inline constexpr int kMethodNotFound = -32601;
 inline constexpr int kInvalidParams = -32602;
 inline constexpr int kInternalError = -32603;
-// Local outcomes of an outgoing call that never reach the wire.
+inline constexpr int kResourceNotFound = -32002;  ///< MCP's, for resources/read
+// Local outcomes of an outgoing call that never reach the wire (one shares MCP's number).
 inline constexpr int kRequestTimeout = -32001;
 inline constexpr int kConnectionClosed = -32002;
 }  // namespace code

@@ -1,7 +1,8 @@
 // McpServer: the MCP protocol on top of a JSON-RPC Peer.
 //
 // Owns the handshake (server/discover fallback, initialize version negotiation, ping),
-// tools/list and tools/call, and maps tool outcomes to CallToolResult. Knows nothing
+// tools/list and tools/call (tool outcomes as CallToolResult), and the read-only
+// resources (resources/list, resources/read, an empty resources/templates/list). Knows nothing
 // about codex: tools arrive as ToolDefinitions. Threading: the loop's executor only.
 #pragma once
 
@@ -13,6 +14,7 @@
 #include <boost/asio/any_io_executor.hpp>
 
 #include "codex_mcp/jsonrpc/peer.hpp"
+#include "codex_mcp/mcp/resource.hpp"
 #include "codex_mcp/mcp/tool.hpp"
 
 namespace codex_mcp::mcp {
@@ -31,7 +33,8 @@ struct ServerInfo {
 class McpServer {
  public:
   McpServer(boost::asio::any_io_executor executor, ServerInfo info,
-            std::vector<ToolDefinition> tools, jsonrpc::Peer::SendLine send_line);
+            std::vector<ToolDefinition> tools, std::vector<ResourceDefinition> resources,
+            jsonrpc::Peer::SendLine send_line);
 
   void receive_line(std::string_view line) { peer_->receive_line(line); }
   void receive_oversized(std::size_t size) { peer_->receive_oversized(size); }
@@ -42,10 +45,13 @@ class McpServer {
  private:
   Json initialize(const Json& params);
   Json list_tools() const;
+  Json list_resources() const;
+  Json read_resource(const Json& params) const;
   boost::asio::awaitable<std::string> call_tool(Json params);
 
   ServerInfo info_;
   std::vector<ToolDefinition> tools_;
+  std::vector<ResourceDefinition> resources_;
   std::shared_ptr<jsonrpc::Peer> peer_;
   std::string protocol_version_;
 };

@@ -1,0 +1,141 @@
+#include "codex_mcp/tools/resources.hpp"
+
+#include <chrono>
+#include <string_view>
+
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <boost/version.hpp>
+
+#include "codex_mcp/jsonrpc/errors.hpp"
+#include "codex_mcp/mcp/server.hpp"
+#include "codex_mcp/session/session_manager.hpp"
+#include "codex_mcp/tools/choices.hpp"
+#include "codex_mcp/util/embedded_text.hpp"
+#include "codex_mcp/version.hpp"
+
+namespace codex_mcp::tools {
+
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr std::string_view kPinnedCodex = "0.169.0";
+
+template <std::size_t N>
+Json list(const std::string_view (&values)[N]) {
+  Json out = Json::array();
+  for (const auto value : values) out.push_back(value);
+  return out;
+}
+
+Json describe(std::string_view name, std::string_view title, std::string_view mime,
+              std::string_view description) {
+  return {{"uri", "codex-mcp:///" + std::string(name)},
+          {"name", name},
+          {"title", title},
+          {"mimeType", mime},
+          {"description", description}};
+}
+
+std::string version(int major, int minor, int patch) {
+  return std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(patch);
+}
+
+Json server_info(const session::SessionManager& sessions, std::int64_t started_ms) {
+  utsname host{};
+  ::uname(&host);
+  Json protocols = Json::array();
+  for (const auto protocol : mcp::kSupportedProtocolVersions) protocols.push_back(protocol);
+  Json runtime = {
+      {"language", "C++20"},
+      {"compiler", __VERSION__},
+      {"boost", version(BOOST_VERSION / 100000, BOOST_VERSION / 100 % 1000, BOOST_VERSION % 100)},
+      {"nlohmannJson", version(NLOHMANN_JSON_VERSION_MAJOR, NLOHMANN_JSON_VERSION_MINOR,
+                               NLOHMANN_JSON_VERSION_PATCH)}};
+  return {{"name", "codex-mcp"},
+          {"version", kVersion},
+          {"protocolVersions", protocols},
+          {"platform", {{"os", host.sysname}, {"release", host.release}, {"arch", host.machine}}},
+          {"runtime", std::move(runtime)},
+          {"pid", ::getpid()},
+          {"startedAt", started_ms},
+          {"stateDir", sessions.options().state_dir},
+          {"sessions", sessions.session_count()},
+          {"testedCodexVersion", kPinnedCodex}};
+}
+
+Json compat_report() {
+  return {{"server", "codex-mcp"},
+          {"version", kVersion},
+          {"contract", "@leo000001/codex-mcp (tools, parameters, results, error codes)"},
+          {"backend", {{"kind", "codex app-server"}, {"testedVersion", kPinnedCodex}}},
+          {"tools", {"codex_setup", "codex", "codex_reply", "codex_session", "codex_check"}},
+          {"resources",
+           {"codex-mcp:///server-info", "codex-mcp:///compat-report", "codex-mcp:///config",
+            "codex-mcp:///gotchas", "codex-mcp:///quickstart", "codex-mcp:///errors"}},
+          {"values",
+           {{"approvalPolicy", list(choices::kApprovalPolicies)},
+            {"sandbox", list(choices::kSandboxModes)},
+            {"effort", list(choices::kReasoningEfforts)},
+            {"summary", list(choices::kReasoningSummaries)},
+            {"personality", list(choices::kPersonalities)},
+            {"responseMode", list(choices::kResponseModes)},
+            {"decision", list(choices::kDecisions)}}},
+          {"features",
+           {{"structuredContent", true},
+            {"progressNotifications", true},
+            {"cancellation", true},
+            {"longPolling", true},
+            {"waitForResult", true},
+            {"persistence", true},
+            {"resumeAfterRestart", true},
+            {"fork", true},
+            {"outputSchema", true},
+            {"images", true},
+            {"profiles", true},
+            {"execFallback", false}}},
+          {"differences",
+           {"approvalPolicy on-failure is refused: codex app-server 0.169 does not take it",
+            "profiles are <CODEX_HOME>/<name>.config.toml files, as codex 0.169 reads them",
+            "idle sessions stop their codex process but stay idle; a reply resumes them",
+            "a turn is cancelled after 4 hours without progress, not 4 hours in all",
+            "cancelled and error sessions can be resumed with codex_reply",
+            "no codex exec fallback: a codex without app-server is reported by codex_setup"}},
+          {"errorCodes",
+           {"INVALID_ARGUMENT", "SESSION_NOT_FOUND", "SESSION_BUSY", "SESSION_NOT_RUNNING",
+            "REQUEST_NOT_FOUND", "CODEX_NOT_FOUND", "CODEX_ERROR", "TIMEOUT", "CANCELLED",
+            "INTERNAL"}}};
+}
+
+mcp::ResourceDefinition guide(std::string_view name, std::string_view title,
+                              std::string_view description) {
+  return {describe(name, title, "text/markdown", description),
+          [name] { return std::string(util::embedded_text(name)); }};
+}
+
+}  // namespace
+
+std::vector<mcp::ResourceDefinition> make_resources(const session::SessionManager& sessions) {
+  const auto started_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count();
+  return {
+      {describe("server-info", "Server info", "application/json",
+                "Server metadata: version, platform, runtime, state directory."),
+       [&sessions, started_ms] { return jsonrpc::to_line(server_info(sessions, started_ms)); }},
+      {describe("compat-report", "Compatibility report", "application/json",
+                "What this server supports, the values it takes, and where it differs from "
+                "the TypeScript codex-mcp."),
+       [] { return jsonrpc::to_line(compat_report()); }},
+      guide("config", "Configuration guide",
+            "How tool arguments map to codex settings, advanced.config, and the server's "
+            "options."),
+      guide("gotchas", "Gotchas", "Practical limits and surprises."),
+      guide("quickstart", "Quickstart", "The workflow in six calls."),
+      guide("errors", "Error codes", "Every error code and how to recover."),
+  };
+}
+
+}  // namespace codex_mcp::tools
