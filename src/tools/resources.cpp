@@ -63,7 +63,9 @@ Json server_info(const session::SessionManager& sessions, std::int64_t started_m
           {"startedAt", started_ms},
           {"stateDir", sessions.options().state_dir},
           {"sessions", sessions.session_count()},
-          {"testedCodexVersion", kPinnedCodex}};
+          {"testedCodexVersion", kPinnedCodex},
+          // The contract's field: which backend sessions run on (no exec fallback here).
+          {"clientMode", "app-server"}};
 }
 
 Json compat_report() {

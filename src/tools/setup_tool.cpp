@@ -76,7 +76,8 @@ asio::awaitable<Json> setup_report(session::SessionManager& manager, Json argume
   for (const auto& warning : manager.options().warnings) warnings.push_back(warning);
 
   const auto choice = manager.executable();
-  Json report = {{"codex", {{"resolvedFrom", choice.source}}}, {"cwd", cwd}};
+  Json report = {
+      {"codex", {{"resolvedFrom", choice.source}}}, {"cwd", cwd}, {"clientMode", "none"}};
   bool ready = !choice.path.empty();
   if (!ready) {
     report["codex"]["error"] = choice.error;
@@ -106,6 +107,7 @@ asio::awaitable<Json> setup_report(session::SessionManager& manager, Json argume
     }
     const auto help = co_await run_capture(executor, native, help_args, timeout);
     report["appServerSupported"] = help.exit_code == 0;
+    report["clientMode"] = help.exit_code == 0 ? "app-server" : "none";
     if (help.exit_code != 0) {
       ready = false;
       warnings.push_back(

@@ -795,3 +795,24 @@ TEST_F(SessionE2E, ACallCodexRefusesIsAToolErrorAndTheServerKeepsServing) {
       tool("codex_session", {{"action", "get"}, {"sessionId", started["sessionId"]}})["status"],
       "idle");
 }
+
+TEST_F(SessionE2E, SetupReportsTheRealCodex) {
+  start_model({{"rules", Json::array()}});
+  start_server(kCodex);
+  const auto setup = tool("codex_setup", {{"cwd", (root_ / "work").string()}});
+  EXPECT_EQ(setup["codex"]["path"], kCodex);
+  EXPECT_NE(setup["codex"]["version"].get<std::string>().find("0.169.0"), std::string::npos)
+      << setup.dump();
+  EXPECT_TRUE(setup["appServerSupported"].get<bool>());
+  EXPECT_EQ(setup["clientMode"], "app-server");
+  bool user_config = false;
+  for (const auto& file : setup["configFiles"]) {
+    user_config = user_config || (file["path"] == (root_ / "home" / "config.toml").string() &&
+                                  file["scope"] == "user");
+  }
+  EXPECT_TRUE(user_config) << setup["configFiles"].dump();
+  EXPECT_EQ(setup["stateDir"]["path"], (root_ / "state").string());
+  EXPECT_EQ(setup["stateDir"]["access"], "owner");
+  // No credentials here: codex says so, and the report passes it on.
+  EXPECT_FALSE(setup["login"]["loggedIn"].get<bool>()) << setup["login"].dump();
+}
