@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <string_view>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -124,6 +125,13 @@ ParseOutcome parse_options(int argc, const char* const* argv) {
     options.warnings.push_back(
         "CODEX_MCP_PATH and CODEX_MCP_COMMAND are both set; they are mutually exclusive and "
         "CODEX_MCP_PATH wins");
+  }
+  // The TypeScript server's switch to its `codex exec` fallback: there is none here.
+  if (const char* mode = std::getenv("CODEX_MCP_MODE");
+      mode && *mode && std::string_view(mode) != "app-server") {
+    options.warnings.push_back(std::string("CODEX_MCP_MODE=") + mode +
+                               " is not supported: codex-mcp runs every session on codex "
+                               "app-server (there is no exec mode)");
   }
   return {std::move(options), 0};
 }

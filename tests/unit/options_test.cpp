@@ -36,3 +36,14 @@ TEST(Options, StartupTimeoutFromTheCommandLineTheEnvironmentOrTheDefault) {
   EXPECT_EQ(zero.exit_code, 2);
   EXPECT_EQ(parse({"--startup-timeout-ms", "soon"}).exit_code, 2);
 }
+
+TEST(Options, AnExecModeRequestIsWarnedAboutNotSilentlyIgnored) {
+  ::setenv("CODEX_MCP_MODE", "exec", 1);
+  const auto warnings = parse({}).options->warnings;
+  ::unsetenv("CODEX_MCP_MODE");
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("CODEX_MCP_MODE=exec is not supported"), std::string::npos);
+  ::setenv("CODEX_MCP_MODE", "app-server", 1);
+  EXPECT_TRUE(parse({}).options->warnings.empty());
+  ::unsetenv("CODEX_MCP_MODE");
+}
