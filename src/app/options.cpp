@@ -45,6 +45,12 @@ ParseOutcome parse_options(int argc, const char* const* argv) {
       ->envname("CODEX_MCP_STDIO_MODE")
       ->check(CLI::IsMember({"auto", "strict", "off"}))
       ->capture_default_str();
+  cli.add_option("--mode", options.mode,
+                 "How sessions run codex: auto (app-server when the codex has it, else "
+                 "`codex exec`), app-server, exec")
+      ->envname("CODEX_MCP_MODE")
+      ->check(CLI::IsMember({"auto", "app-server", "exec"}))
+      ->capture_default_str();
   cli.add_option("--max-line-bytes", options.max_line_bytes,
                  "Largest accepted input message in bytes")
       ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30))
@@ -125,13 +131,6 @@ ParseOutcome parse_options(int argc, const char* const* argv) {
     options.warnings.push_back(
         "CODEX_MCP_PATH and CODEX_MCP_COMMAND are both set; they are mutually exclusive and "
         "CODEX_MCP_PATH wins");
-  }
-  // The TypeScript server's switch to its `codex exec` fallback: there is none here.
-  if (const char* mode = std::getenv("CODEX_MCP_MODE");
-      mode && *mode && std::string_view(mode) != "app-server") {
-    options.warnings.push_back(std::string("CODEX_MCP_MODE=") + mode +
-                               " is not supported: codex-mcp runs every session on codex "
-                               "app-server (there is no exec mode)");
   }
   return {std::move(options), 0};
 }

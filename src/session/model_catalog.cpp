@@ -60,7 +60,7 @@ std::optional<std::string> effort_refusal(const ModelCatalog& catalog, const std
 }
 
 boost::asio::awaitable<ModelCatalog> fetch_model_catalog(
-    std::shared_ptr<appserver::AppServerClient> client) {
+    std::shared_ptr<appserver::CodexBackend> client) {
   ModelCatalog catalog;
   const std::string method = "model/list";
   Json params = {{"includeHidden", true}};

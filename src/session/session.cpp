@@ -6,6 +6,7 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "codex_mcp/appserver/exec_client.hpp"
 #include "codex_mcp/appserver/stream_delta.hpp"
 #include "codex_mcp/codex/profile.hpp"
 #include "codex_mcp/mcp/tool.hpp"
@@ -190,7 +191,11 @@ asio::awaitable<void> Session::spawn() {
   handlers.on_exit = [current](int code, const std::string& tail) {
     if (auto self = current()) self->on_exit(code, tail);
   };
-  client_ = appserver::AppServerClient::create(executor_, std::move(handlers));
+  if (launch_.exec_mode) {
+    client_ = appserver::ExecClient::create(executor_, std::move(handlers));
+  } else {
+    client_ = appserver::AppServerClient::create(executor_, std::move(handlers));
+  }
   appserver::AppServerSettings settings;
   // The profile's settings first, the caller's advanced.config over them (read again for
   // every child, so a resumed session sees the profile as it is now).
@@ -213,7 +218,8 @@ asio::awaitable<void> Session::spawn() {
   cancelled_ = false;
   co_await client_->start(launch_.command, settings);
   // Recorded so that a server restarting after a crash can end this child, and only it.
-  child_identity_ = process::identify(client_->pid());
+  child_identity_.reset();
+  if (client_->pid() > 0) child_identity_ = process::identify(client_->pid());
   persist_meta();
 }
 
@@ -248,7 +254,10 @@ asio::awaitable<void> Session::start(tools::StartRequest request) {
     if (cwd_.empty()) cwd_ = started.value("cwd", std::string());
     if (model_.empty()) model_ = started.value("model", std::string());  // config.toml's
     persist_meta();
-    record({.type = "progress", .data = {{"method", "thread/started"}, {"threadId", thread_id_}}});
+    if (!thread_id_.empty()) {  // exec mode names its thread with the first turn
+      record(
+          {.type = "progress", .data = {{"method", "thread/started"}, {"threadId", thread_id_}}});
+    }
     co_await begin_turn(request.prompt, request.turn, request.images);
   } catch (const ToolError& e) {
     refused = e;  // the first turn was refused: the session never ran, so it ends here
@@ -343,7 +352,14 @@ asio::awaitable<void> Session::begin_turn(const std::string& prompt,
   tracker_.begin_turn(output_schema_.has_value());
   set_status(Status::running);
   try {
-    co_await client_->turn_start(params);
+    const auto started = co_await client_->turn_start(params);
+    if (thread_id_.empty()) {
+      // exec mode: the thread is named by its first turn.
+      thread_id_ = started.value("threadId", std::string());
+      persist_meta();
+      record(
+          {.type = "progress", .data = {{"method", "thread/started"}, {"threadId", thread_id_}}});
+    }
   } catch (const jsonrpc::RpcError& e) {
     // No turn started: the session is as it was (a failed start records the error).
     if (status_ == Status::running) set_status(Status::idle);
@@ -419,6 +435,10 @@ asio::awaitable<void> Session::interrupt() {
 }
 
 asio::awaitable<void> Session::clean_background_terminals() {
+  if (launch_.exec_mode) {
+    throw ToolError("EXEC_NOT_SUPPORTED",
+                    "clean_background_terminals is not available in exec mode (codex exec)");
+  }
   if (!client_ || !client_->running()) {
     throw ToolError("SESSION_NOT_RUNNING", "session " + id_ + " has no running codex process");
   }

@@ -114,7 +114,29 @@ Launch SessionManager::make_launch() const {
     launch.command.executable = appserver::resolve_native_codex(choice.path);
   launch.unavailable_reason = choice.error;
   launch.startup_timeout = options_.startup_timeout;
+  launch.exec_mode = options_.mode == "exec";
+  if (options_.mode == "auto" && !launch.command.executable.empty()) {
+    // Asked once per executable: a codex without app-server (codex-internal builds) runs
+    // its sessions through `codex exec`.
+    const auto& exe = launch.command.executable;
+    auto known = app_server_support_.find(exe);
+    if (known == app_server_support_.end()) {
+      known =
+          app_server_support_.emplace(exe, appserver::has_app_server(exe, std::chrono::seconds(10)))
+              .first;
+      if (!known->second) {
+        spdlog::warn("{} has no app-server subcommand: sessions run through `codex exec`", exe);
+      }
+    }
+    launch.exec_mode = !known->second;
+  }
   return launch;
+}
+
+std::string SessionManager::client_mode() const {
+  const auto launch = make_launch();
+  if (launch.command.executable.empty()) return "none";
+  return launch.exec_mode ? "exec" : "app-server";
 }
 
 std::string SessionManager::new_unique_id() const {

@@ -64,8 +64,8 @@ Json server_info(const session::SessionManager& sessions, std::int64_t started_m
           {"stateDir", sessions.options().state_dir},
           {"sessions", sessions.session_count()},
           {"testedCodexVersion", kPinnedCodex},
-          // The contract's field: which backend sessions run on (no exec fallback here).
-          {"clientMode", "app-server"}};
+          // The contract's field: which backend sessions run on.
+          {"clientMode", sessions.client_mode()}};
 }
 
 Json compat_report() {
@@ -97,18 +97,19 @@ Json compat_report() {
             {"outputSchema", true},
             {"images", true},
             {"profiles", true},
-            {"execFallback", false}}},
+            {"execFallback", true}}},
           {"differences",
            {"approvalPolicy on-failure is refused: codex app-server 0.169 does not take it",
             "profiles are <CODEX_HOME>/<name>.config.toml files, as codex 0.169 reads them",
             "idle sessions stop their codex process but stay idle; a reply resumes them",
             "a turn is cancelled after 4 hours without progress, not 4 hours in all",
             "cancelled and error sessions can be resumed with codex_reply",
-            "no codex exec fallback: a codex without app-server is reported by codex_setup"}},
+            "exec mode (CODEX_MCP_MODE or --mode: auto, app-server, exec) resumes threads "
+            "with codex exec resume; auto asks the codex once whether it has app-server"}},
           {"errorCodes",
            {"INVALID_ARGUMENT", "SESSION_NOT_FOUND", "SESSION_BUSY", "SESSION_NOT_RUNNING",
             "REQUEST_NOT_FOUND", "CODEX_NOT_FOUND", "CODEX_ERROR", "TIMEOUT", "CANCELLED",
-            "INTERNAL"}}};
+            "EXEC_NOT_SUPPORTED", "INTERNAL"}}};
 }
 
 mcp::ResourceDefinition guide(std::string_view name, std::string_view title,

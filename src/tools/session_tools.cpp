@@ -180,6 +180,9 @@ asio::awaitable<Json> manage_sessions(session::SessionManager& manager, Json arg
       throw mcp::ToolError("SESSION_NOT_RUNNING",
                            "session " + session->id() + " has no thread to fork");
     }
+    if (session->exec_mode()) {
+      throw mcp::ToolError("EXEC_NOT_SUPPORTED", "fork is not available in exec mode (codex exec)");
+    }
     manager.ensure_accepting_work();
     auto fork = manager.create();
     co_await fork->start_fork(*session);

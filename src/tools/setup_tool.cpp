@@ -107,11 +107,12 @@ asio::awaitable<Json> setup_report(session::SessionManager& manager, Json argume
     }
     const auto help = co_await run_capture(executor, native, help_args, timeout);
     report["appServerSupported"] = help.exit_code == 0;
-    report["clientMode"] = help.exit_code == 0 ? "app-server" : "none";
+    report["clientMode"] = manager.client_mode();
     if (help.exit_code != 0) {
-      ready = false;
       warnings.push_back(
-          "this codex has no `app-server` subcommand; install @openai/codex >= 0.154");
+          "this codex has no `app-server` subcommand: sessions run through `codex exec` "
+          "(no approvals, fork or background terminals; install @openai/codex >= 0.154 for "
+          "everything)");
     }
   }
   Json configs = Json::array();

@@ -37,13 +37,13 @@ TEST(Options, StartupTimeoutFromTheCommandLineTheEnvironmentOrTheDefault) {
   EXPECT_EQ(parse({"--startup-timeout-ms", "soon"}).exit_code, 2);
 }
 
-TEST(Options, AnExecModeRequestIsWarnedAboutNotSilentlyIgnored) {
-  ::setenv("CODEX_MCP_MODE", "exec", 1);
-  const auto warnings = parse({}).options->warnings;
+TEST(Options, ModeFromTheEnvironmentOrTheCommandLine) {
   ::unsetenv("CODEX_MCP_MODE");
-  ASSERT_EQ(warnings.size(), 1u);
-  EXPECT_NE(warnings[0].find("CODEX_MCP_MODE=exec is not supported"), std::string::npos);
-  ::setenv("CODEX_MCP_MODE", "app-server", 1);
-  EXPECT_TRUE(parse({}).options->warnings.empty());
+  EXPECT_EQ(parse({}).options->mode, "auto");
+  ::setenv("CODEX_MCP_MODE", "exec", 1);
+  EXPECT_EQ(parse({}).options->mode, "exec");
+  EXPECT_EQ(parse({"--mode", "app-server"}).options->mode, "app-server");
+  ::setenv("CODEX_MCP_MODE", "sideways", 1);
+  EXPECT_EQ(parse({}).exit_code, 2);  // refused with a message, not ignored
   ::unsetenv("CODEX_MCP_MODE");
 }

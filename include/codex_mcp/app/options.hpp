@@ -18,6 +18,7 @@ struct Options {
   std::string log_level = "info";
   std::string log_file;             ///< also log here (stderr always gets logs)
   std::string stdio_mode = "auto";  ///< --stdio-mode / CODEX_MCP_STDIO_MODE: auto|strict|off
+  std::string mode = "auto";        ///< --mode / CODEX_MCP_MODE: auto|app-server|exec
   std::size_t max_line_bytes = 16u << 20;
   std::chrono::milliseconds drain_timeout{30000};  ///< stdin EOF: wait for running turns
   /// --startup-timeout-ms / CODEX_MCP_STARTUP_TIMEOUT_MS: how long a new app-server child

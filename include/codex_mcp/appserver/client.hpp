@@ -75,11 +75,33 @@ struct AppServerHandlers {
 std::vector<std::string> app_server_args(const CodexCommand& command,
                                          const AppServerSettings& settings);
 
-class AppServerClient : public std::enable_shared_from_this<AppServerClient> {
+/// What a session drives: a codex that holds a thread and runs turns on it. Two kinds:
+/// AppServerClient (one `codex app-server` child, the full protocol) and ExecClient
+/// (`codex exec --json` per turn, for a codex without app-server; exec_client.hpp).
+class CodexBackend {
+ public:
+  virtual ~CodexBackend() = default;
+  virtual boost::asio::awaitable<Json> start(CodexCommand command, AppServerSettings settings) = 0;
+  virtual boost::asio::awaitable<Json> call(std::string method, Json params,
+                                            std::chrono::milliseconds timeout) = 0;
+  virtual boost::asio::awaitable<Json> thread_start(Json params) = 0;
+  virtual boost::asio::awaitable<Json> thread_resume(Json params) = 0;
+  virtual boost::asio::awaitable<Json> thread_fork(Json params) = 0;
+  virtual boost::asio::awaitable<Json> turn_start(Json params) = 0;
+  virtual boost::asio::awaitable<Json> turn_interrupt(std::string thread_id,
+                                                      std::string turn_id) = 0;
+  virtual boost::asio::awaitable<void> shutdown(std::chrono::milliseconds grace) = 0;
+  virtual int pid() const = 0;       ///< -1 while no process runs
+  virtual bool running() const = 0;  ///< started and not stopped or exited
+  virtual std::string stderr_tail() const = 0;
+  virtual int exit_code() const = 0;  ///< -1 unless its process exited before it was done
+};
+
+class AppServerClient : public CodexBackend, public std::enable_shared_from_this<AppServerClient> {
  public:
   static std::shared_ptr<AppServerClient> create(boost::asio::any_io_executor executor,
                                                  AppServerHandlers handlers);
-  ~AppServerClient();
+  ~AppServerClient() override;
   AppServerClient(const AppServerClient&) = delete;
   AppServerClient& operator=(const AppServerClient&) = delete;
 
@@ -87,27 +109,27 @@ class AppServerClient : public std::enable_shared_from_this<AppServerClient> {
   /// Throws process::SpawnError, StartupTimeout, or std::runtime_error when the handshake
   /// fails otherwise (the child exited or answered with an error). After a failure the
   /// child may still run: call shutdown().
-  boost::asio::awaitable<Json> start(CodexCommand command, AppServerSettings settings);
+  boost::asio::awaitable<Json> start(CodexCommand command, AppServerSettings settings) override;
 
   /// Any request; throws jsonrpc::RpcError (the server's error, a timeout, or closed).
   boost::asio::awaitable<Json> call(std::string method, Json params,
-                                    std::chrono::milliseconds timeout);
-  boost::asio::awaitable<Json> thread_start(Json params);
-  boost::asio::awaitable<Json> thread_resume(Json params);
-  boost::asio::awaitable<Json> thread_fork(Json params);
-  boost::asio::awaitable<Json> turn_start(Json params);
-  boost::asio::awaitable<Json> turn_interrupt(std::string thread_id, std::string turn_id);
+                                    std::chrono::milliseconds timeout) override;
+  boost::asio::awaitable<Json> thread_start(Json params) override;
+  boost::asio::awaitable<Json> thread_resume(Json params) override;
+  boost::asio::awaitable<Json> thread_fork(Json params) override;
+  boost::asio::awaitable<Json> turn_start(Json params) override;
+  boost::asio::awaitable<Json> turn_interrupt(std::string thread_id, std::string turn_id) override;
   void notify(const std::string& method, Json params);
 
   /// Stops the child (stdin EOF, then SIGTERM, then SIGKILL to its group, `grace` apart)
   /// and fails pending calls. Safe to call more than once, or before start().
-  boost::asio::awaitable<void> shutdown(std::chrono::milliseconds grace);
+  boost::asio::awaitable<void> shutdown(std::chrono::milliseconds grace) override;
 
-  int pid() const;       ///< -1 before start
-  bool running() const;  ///< started and not yet exited
-  std::string stderr_tail() const;
+  int pid() const override;       ///< -1 before start
+  bool running() const override;  ///< started and not yet exited
+  std::string stderr_tail() const override;
   std::size_t garbage_lines() const { return garbage_lines_; }
-  int exit_code() const { return exit_code_; }  ///< -1 until the child exited
+  int exit_code() const override { return exit_code_; }  ///< -1 until the child exited
 
  private:
   AppServerClient(boost::asio::any_io_executor executor, AppServerHandlers handlers);

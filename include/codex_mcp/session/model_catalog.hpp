@@ -16,7 +16,7 @@
 #include <nlohmann/json.hpp>
 
 namespace codex_mcp::appserver {
-class AppServerClient;
+class CodexBackend;
 }
 
 namespace codex_mcp::session {
@@ -45,6 +45,6 @@ std::optional<std::string> effort_refusal(const ModelCatalog& catalog, const std
 /// Reads the whole catalog (model/list with hidden models, every page). A failure gives
 /// what was read so far: the check helps the caller, it must never block a turn.
 boost::asio::awaitable<ModelCatalog> fetch_model_catalog(
-    std::shared_ptr<appserver::AppServerClient> client);
+    std::shared_ptr<appserver::CodexBackend> client);
 
 }  // namespace codex_mcp::session

@@ -1,5 +1,6 @@
-// Session: one Codex conversation — a child `codex app-server`, its thread, the turn in
-// progress, the event ring, and the approvals waiting for the caller.
+// Session: one Codex conversation — a child `codex app-server` (or, in exec mode, a
+// `codex exec` process per turn: appserver::ExecClient), its thread, the turn in progress,
+// the event ring, and the approvals waiting for the caller.
 //
 // State machine: starting → running ⇄ waiting_approval → idle (turn over) | error (turn
 // failed, start failed, child died) | cancelled (stopped by the caller or the server).
@@ -57,6 +58,7 @@ struct Launch {
   std::vector<std::string> unset_env;
   std::string unavailable_reason{};                  ///< why command.executable is empty, if it is
   std::chrono::milliseconds startup_timeout{30000};  ///< for the initialize answer
+  bool exec_mode = false;  ///< `codex exec` per turn instead of app-server (ExecClient)
 };
 
 struct PendingAction {
@@ -96,6 +98,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
   /// Its app-server child is alive.
   bool has_child() const;
+  /// Runs `codex exec` per turn (no app-server): no approvals, fork or background terminals.
+  bool exec_mode() const { return launch_.exec_mode; }
   /// Restored from the state directory by this server (not started by it).
   bool recovered() const { return recovered_; }
 
@@ -181,7 +185,7 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::asio::any_io_executor executor_;
   std::string id_;
   Launch launch_;
-  std::shared_ptr<appserver::AppServerClient> client_;
+  std::shared_ptr<appserver::CodexBackend> client_;
   Status status_ = Status::starting;
   std::string thread_id_;
   std::string cwd_, model_, profile_, approval_policy_, sandbox_;

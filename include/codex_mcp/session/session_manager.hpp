@@ -60,6 +60,9 @@ class SessionManager {
   const store::StateDir& state() const { return state_; }
   /// The codex executable sessions run (re-resolved on each call: PATH may change).
   codex::ExecutableChoice executable() const;
+  /// How sessions run codex now: app-server, exec (`--mode exec`, or a codex without
+  /// app-server), or none (no codex found).
+  std::string client_mode() const;
   /// A new session ready to start; throws ToolError when no codex executable is usable
   /// or the server is shutting down.
   std::shared_ptr<Session> create();
@@ -106,6 +109,7 @@ class SessionManager {
   store::RetentionPolicy retention_;
   store::StateDir state_;
   std::map<std::string, std::shared_ptr<Session>> sessions_;  // loaded
+  mutable std::map<std::string, bool> app_server_support_;    // executable → has app-server
   std::map<std::string, DiskSession> on_disk_;                // persisted, not loaded
   boost::asio::steady_timer sweep_timer_;
   bool stopping_ = false;
