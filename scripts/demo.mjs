@@ -57,7 +57,13 @@ const call = async (name, args) => {
 
 try {
   const setup = await call("codex_setup", { cwd: work });
-  show("codex_setup", { ready: setup.ready, codex: setup.codex, configFiles: setup.configFiles });
+  show("codex_setup", { ready: setup.ready, codex: setup.codex, clientMode: setup.clientMode,
+    configFiles: setup.configFiles });
+
+  const { resources } = await client.listResources();
+  const info = JSON.parse((await client.readResource({ uri: "codex-mcp:///server-info" })).contents[0].text);
+  show("resources", { uris: resources.map((r) => r.uri), serverInfo: { version: info.version,
+    clientMode: info.clientMode, runtime: info.runtime } });
 
   const first = await call("codex", { prompt: "What is in this repository?", approvalPolicy: "on-request",
     sandbox: "read-only", cwd: work, advanced: { waitForResult: 60000 } });
