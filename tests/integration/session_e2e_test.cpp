@@ -531,11 +531,13 @@ TEST_F(SessionE2E, AProfileFileIsLayeredUnderTheCallersConfig) {
   EXPECT_EQ(models, (std::vector<std::string>{"profile-model", "config-model"}));
 }
 
-TEST_F(SessionE2E, OutputSchemaGivesStructuredOutput) {
+class OutputSchemaE2E : public SessionE2E, public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(OutputSchemaE2E, OutputSchemaGivesStructuredOutput) {
   start_model({{"rules",
                 {{{"when", {{"userTextContains", "health"}}},
                   {"reply", {{"json", {{"ok", true}, {"summary", "fine"}}}}}}}}});
-  start_server(kCodex);
+  start_server(kCodex, {std::string("CODEX_MCP_MODE=") + GetParam()});
   const Json schema = {
       {"type", "object"},
       {"properties", {{"ok", {{"type", "boolean"}}}, {"summary", {{"type", "string"}}}}},
@@ -549,6 +551,9 @@ TEST_F(SessionE2E, OutputSchemaGivesStructuredOutput) {
   while (std::getline(requests, line)) all += line;
   EXPECT_NE(all.find("codex_output_schema"), std::string::npos);
 }
+
+// In exec mode the schema goes to `codex exec --output-schema` as a file.
+INSTANTIATE_TEST_SUITE_P(BothModes, OutputSchemaE2E, ::testing::Values("app-server", "exec"));
 
 TEST_F(SessionE2E, CancelledWaitGetsNoResponseAndTheSessionGoesOn) {
   start_server(kFake, {"FAKE_CODEX_SCENARIO=hang_turn", "CODEX_MCP_DRAIN_TIMEOUT_MS=1000"});
