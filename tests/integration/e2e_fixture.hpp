@@ -4,6 +4,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <algorithm>
 
 #include <filesystem>
 #include <fstream>
@@ -196,6 +197,13 @@ class E2EFixture : public ::testing::Test {
     }
     ADD_FAILURE() << "condition not reached; last poll: " << poll.dump();
     return poll;
+  }
+
+  /// How many responses to request `id` were read while waiting for other ones.
+  std::size_t replies_to(const Json& id) const {
+    return static_cast<std::size_t>(
+        std::count_if(server_->skipped.begin(), server_->skipped.end(),
+                      [&](const Json& m) { return m.value("id", Json()) == id; }));
   }
 
   static bool finished(const Json& poll) {
