@@ -10,23 +10,13 @@
 #include "codex_mcp/appserver/exec_events.hpp"
 #include "codex_mcp/appserver/toml.hpp"
 #include "codex_mcp/process/child_process.hpp"
+#include "codex_mcp/util/json_fields.hpp"
 
 namespace codex_mcp::appserver {
 
 namespace asio = boost::asio;
 
-namespace {
-
-std::string string_at(const Json& object, const char* key) {
-  const auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-std::string toml_string(const std::string& value) {
-  return Json(value).dump();  // a JSON string is a valid TOML basic string
-}
-
-}  // namespace
+namespace {}  // namespace
 
 std::vector<std::string> exec_args(const CodexCommand& command, const AppServerSettings& settings,
                                    const Json& thread, const std::string& thread_id,
@@ -37,35 +27,37 @@ std::vector<std::string> exec_args(const CodexCommand& command, const AppServerS
   if (!first) args.emplace_back("resume");
   args.insert(args.end(), {"--json", "--skip-git-repo-check"});
   if (first) {
-    if (const auto sandbox = string_at(thread, "sandbox"); !sandbox.empty()) {
+    if (const auto sandbox = util::string_field(thread, "sandbox"); !sandbox.empty()) {
       args.insert(args.end(), {"--sandbox", sandbox});
     }
-    if (const auto cwd = string_at(thread, "cwd"); !cwd.empty()) {
+    if (const auto cwd = util::string_field(thread, "cwd"); !cwd.empty()) {
       args.insert(args.end(), {"--cd", cwd});
     }
     if (thread.value("ephemeral", false)) args.emplace_back("--ephemeral");
   }
-  auto model = string_at(turn, "model");
-  if (model.empty()) model = string_at(thread, "model");
+  auto model = util::string_field(turn, "model");
+  if (model.empty()) model = util::string_field(thread, "model");
   if (!model.empty()) args.insert(args.end(), {"--model", model});
-  for (auto& arg : config_override_args(settings.config_overrides)) args.push_back(std::move(arg));
-  // exec cannot ask anyone: approvals are never requested.
-  args.insert(args.end(), {"-c", "approval_policy=\"never\""});
-  if (const auto effort = string_at(turn, "effort"); !effort.empty()) {
-    args.insert(args.end(), {"-c", "model_reasoning_effort=" + toml_string(effort)});
+  // The caller's overrides, then what exec takes only as config: it cannot ask anyone, so
+  // approvals are never requested.
+  Json overrides = settings.config_overrides;
+  overrides["approval_policy"] = "never";
+  if (const auto effort = util::string_field(turn, "effort"); !effort.empty()) {
+    overrides["model_reasoning_effort"] = effort;
   }
-  if (const auto summary = string_at(turn, "summary"); !summary.empty()) {
-    args.insert(args.end(), {"-c", "model_reasoning_summary=" + toml_string(summary)});
+  if (const auto summary = util::string_field(turn, "summary"); !summary.empty()) {
+    overrides["model_reasoning_summary"] = summary;
   }
+  for (auto& arg : config_override_args(overrides)) args.push_back(std::move(arg));
   if (!schema_file.empty()) args.insert(args.end(), {"--output-schema", schema_file});
   std::string prompt;
   for (const auto& input : turn.value("input", Json::array())) {
-    const auto type = string_at(input, "type");
+    const auto type = util::string_field(input, "type");
     if (type == "text") {
       if (!prompt.empty()) prompt += "\n\n";
-      prompt += string_at(input, "text");
+      prompt += util::string_field(input, "text");
     } else if (type == "localImage") {
-      args.insert(args.end(), {"--image", string_at(input, "path")});
+      args.insert(args.end(), {"--image", util::string_field(input, "path")});
     }
   }
   args.emplace_back("--");  // a prompt starting with '-' is still a prompt
@@ -107,7 +99,7 @@ asio::awaitable<Json> ExecClient::thread_start(Json params) {
 }
 
 asio::awaitable<Json> ExecClient::thread_resume(Json params) {
-  thread_id_ = string_at(params, "threadId");
+  thread_id_ = util::string_field(params, "threadId");
   co_return Json::object();
 }
 

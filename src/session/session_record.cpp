@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "codex_mcp/store/session_journal.hpp"
+#include "codex_mcp/util/json_fields.hpp"
 
 namespace codex_mcp::session {
 
@@ -17,11 +18,6 @@ const char* const kPublicFields[] = {
     "approvalPolicy", "sandbox",        "pendingActions", "lastEventId", "lastError",
     "forkedFrom",     "lastTurnStatus", "recovered"};
 const char* const kSensitiveFields[] = {"threadId", "cwd", "profile", "config", "pid"};
-
-std::string string_or_empty(const Json& json, const char* key) {
-  const auto it = json.find(key);
-  return it != json.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
 
 }  // namespace
 
@@ -140,24 +136,24 @@ std::shared_ptr<Session> Session::restore(boost::asio::any_io_executor executor,
   s.status_ = status_from_string(meta["status"].get<std::string>()).value_or(Status::error);
   s.created_ms_ = meta["createdAt"].get<std::int64_t>();
   s.updated_ms_ = meta["updatedAt"].get<std::int64_t>();
-  s.thread_id_ = string_or_empty(meta, "threadId");
-  s.cwd_ = string_or_empty(meta, "cwd");
-  s.model_ = string_or_empty(meta, "model");
-  s.profile_ = string_or_empty(meta, "profile");
-  s.approval_policy_ = string_or_empty(meta, "approvalPolicy");
-  s.sandbox_ = string_or_empty(meta, "sandbox");
-  s.last_error_ = string_or_empty(meta, "lastError");
-  s.forked_from_ = string_or_empty(meta, "forkedFrom");
-  s.interrupted_turn_id_ = string_or_empty(meta, "turnId");
-  if (const auto home = string_or_empty(meta, "codexHome"); !home.empty()) s.codex_home_ = home;
+  s.thread_id_ = util::string_field(meta, "threadId");
+  s.cwd_ = util::string_field(meta, "cwd");
+  s.model_ = util::string_field(meta, "model");
+  s.profile_ = util::string_field(meta, "profile");
+  s.approval_policy_ = util::string_field(meta, "approvalPolicy");
+  s.sandbox_ = util::string_field(meta, "sandbox");
+  s.last_error_ = util::string_field(meta, "lastError");
+  s.forked_from_ = util::string_field(meta, "forkedFrom");
+  s.interrupted_turn_id_ = util::string_field(meta, "turnId");
+  if (const auto home = util::string_field(meta, "codexHome"); !home.empty()) s.codex_home_ = home;
   if (meta.contains("config") && meta["config"].is_object()) s.config_overrides_ = meta["config"];
   const auto settings = meta.value("settings", Json::object());
   if (settings.is_object()) {
     s.approval_timeout_ms_ = settings.value("approvalTimeoutMs", s.approval_timeout_ms_);
-    s.base_instructions_ = string_or_empty(settings, "baseInstructions");
-    s.developer_instructions_ = string_or_empty(settings, "developerInstructions");
-    s.personality_ = string_or_empty(settings, "personality");
-    if (const auto effort = string_or_empty(settings, "effort"); !effort.empty()) {
+    s.base_instructions_ = util::string_field(settings, "baseInstructions");
+    s.developer_instructions_ = util::string_field(settings, "developerInstructions");
+    s.personality_ = util::string_field(settings, "personality");
+    if (const auto effort = util::string_field(settings, "effort"); !effort.empty()) {
       s.effort_ = effort;
     }
     s.ephemeral_ = settings.value("ephemeral", false);

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "codex_mcp/appserver/stream_delta.hpp"
+#include "codex_mcp/util/json_fields.hpp"
 
 namespace codex_mcp::session {
 
@@ -20,12 +21,6 @@ bool contains(const std::array<std::string_view, N>& list, const std::string& va
     if (item == value) return true;
   }
   return false;
-}
-
-std::string string_at(const Json& object, const char* key) {
-  if (!object.is_object()) return {};
-  const auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
 /// The short, useful view of an item for a progress event.
@@ -96,22 +91,22 @@ std::optional<Event> TurnTracker::on_notification(const std::string& method, con
   event.data = {{"method", method}};
 
   if (appserver::is_stream_delta_method(method)) {
-    const auto item_id = string_at(params, "itemId");
-    const auto delta = string_at(params, "delta");
+    const auto item_id = util::string_field(params, "itemId");
+    const auto delta = util::string_field(params, "delta");
     on_delta(method, delta);
     return delta_event(method, item_id, delta);
   }
   if (method == "turn/started") {
-    turn_id_ = string_at(params.value("turn", Json::object()), "id");
+    turn_id_ = util::string_field(params.value("turn", Json::object()), "id");
     running_ = true;
     event.data["turnId"] = turn_id_;
     return event;
   }
   if (method == "item/started" || method == "item/completed") {
     const auto item = params.value("item", Json::object());
-    const auto type = string_at(item, "type");
+    const auto type = util::string_field(item, "type");
     if (type == "agentMessage" && method == "item/completed") {
-      last_agent_text_ = string_at(item, "text");
+      last_agent_text_ = util::string_field(item, "text");
       // The completed text outranks the streamed one: keep streaming memory to the
       // message still in flight, not the whole turn.
       if (!last_agent_text_.empty()) std::string().swap(streamed_text_);
@@ -137,12 +132,12 @@ std::optional<Event> TurnTracker::on_notification(const std::string& method, con
       // Transient (codex reconnects): progress, under the name the contract documents.
       event.data = {{"method", "codex-mcp/reconnect"},
                     {"willRetry", true},
-                    {"message", string_at(error, "message")}};
+                    {"message", util::string_field(error, "message")}};
       return event;
     }
     event.type = "error";
     event.pinned = true;
-    event.data["message"] = string_at(error, "message");
+    event.data["message"] = util::string_field(error, "message");
     event.data["error"] = error;
     return event;
   }
@@ -170,9 +165,9 @@ std::optional<Event> TurnTracker::on_notification(const std::string& method, con
 
 TurnOutcome TurnTracker::finish(const Json& turn) {
   TurnOutcome outcome;
-  outcome.turn_id = string_at(turn, "id");
+  outcome.turn_id = util::string_field(turn, "id");
   if (outcome.turn_id.empty()) outcome.turn_id = turn_id_;
-  outcome.status = string_at(turn, "status");
+  outcome.status = util::string_field(turn, "status");
   if (outcome.status.empty()) outcome.status = "completed";
   outcome.error = turn.value("error", Json());
   outcome.output = turn.value("output", Json());
@@ -180,8 +175,8 @@ TurnOutcome TurnTracker::finish(const Json& turn) {
   outcome.usage = token_usage_;
   if (const auto items = turn.find("items"); items != turn.end() && items->is_array()) {
     for (auto it = items->rbegin(); it != items->rend(); ++it) {
-      if (string_at(*it, "type") == "agentMessage") {
-        outcome.text = string_at(*it, "text");
+      if (util::string_field(*it, "type") == "agentMessage") {
+        outcome.text = util::string_field(*it, "text");
         break;
       }
     }
