@@ -22,15 +22,6 @@ using jsonrpc::RpcError;
 
 namespace {
 
-/// The last non-empty stderr line, for one-line error messages.
-std::string last_line(const std::string& text) {
-  auto end = text.find_last_not_of("\r\n \t");
-  if (end == std::string::npos) return {};
-  const auto begin = text.rfind('\n', end);
-  return text.substr(begin == std::string::npos ? 0 : begin + 1,
-                     end - (begin == std::string::npos ? 0 : begin + 1) + 1);
-}
-
 // A hung child says nothing on the wire; its last stderr line is often the only clue.
 std::string startup_timeout_message(const AppServerSettings& settings,
                                     const std::string& stderr_tail) {
@@ -56,6 +47,14 @@ Json initialize_params() {
 }
 
 }  // namespace
+
+std::string last_line(const std::string& text) {
+  auto end = text.find_last_not_of("\r\n \t");
+  if (end == std::string::npos) return {};
+  const auto begin = text.rfind('\n', end);
+  return text.substr(begin == std::string::npos ? 0 : begin + 1,
+                     end - (begin == std::string::npos ? 0 : begin + 1) + 1);
+}
 
 std::vector<std::string> app_server_args(const CodexCommand& command,
                                          const AppServerSettings& settings) {

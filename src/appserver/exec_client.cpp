@@ -226,11 +226,9 @@ void ExecClient::on_turn_exit(int exit_code) {
   Json turn = {{"id", turn_id_}, {"status", interrupted_ ? "interrupted" : "failed"}};
   if (!interrupted_) {
     exit_code_ = exit_code;
-    auto tail = stderr_tail();
-    while (!tail.empty() && (tail.back() == '\n' || tail.back() == '\r')) tail.pop_back();
-    const auto last = tail.rfind('\n');
+    const auto line = last_line(stderr_tail());
     turn["error"] = {{"message", "codex exec exited with code " + std::to_string(exit_code) +
-                                     (tail.empty() ? "" : ": " + tail.substr(last + 1))}};
+                                     (line.empty() ? "" : ": " + line)}};
   }
   turn_over_ = true;
   notify("turn/completed", Json{{"turn", std::move(turn)}});

@@ -41,6 +41,9 @@ class StartupTimeout : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// The last non-empty line of a child's stderr, for one-line error messages.
+std::string last_line(const std::string& text);
+
 /// How to run codex: `<executable> <args...> app-server ...`.
 struct CodexCommand {
   std::string executable = "codex";
