@@ -10,6 +10,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "codex_mcp/util/json_parse.hpp"
+
 namespace asio = boost::asio;
 
 namespace codex_mcp::jsonrpc {
@@ -116,13 +118,29 @@ void Peer::receive_oversized(std::size_t size) {
 }
 
 void Peer::receive_line(std::string_view line) {
+  // Whatever a line holds, it ends here as an answer (or, from a child, a logged drop):
+  // an exception must never leave the loop.
+  try {
+    receive_parsed_line(line);
+  } catch (const std::exception& e) {
+    spdlog::error("[{}] a line could not be handled: {} (input: {})", options_.name, e.what(),
+                  brief(line));
+    malformed(nullptr, code::kInternalError, std::string("Internal error: ") + e.what());
+  }
+}
+
+void Peer::receive_parsed_line(std::string_view line) {
   const auto received = std::chrono::steady_clock::now();
   Json message;
   try {
-    message = Json::parse(line);
-  } catch (const Json::parse_error& e) {
-    malformed(nullptr, code::kParseError,
-              "Parse error: " + std::string(e.what()) + " (input: " + brief(line) + ")");
+    message = util::parse_untrusted_json(line);
+  } catch (const util::JsonInputError& e) {
+    if (e.kind() == util::JsonInputError::Kind::too_deep) {
+      malformed(nullptr, code::kInvalidRequest, std::string("Invalid Request: ") + e.what());
+    } else {
+      malformed(nullptr, code::kParseError,
+                "Parse error: " + std::string(e.what()) + " (input: " + brief(line) + ")");
+    }
     return;
   }
   if (message.is_array()) {

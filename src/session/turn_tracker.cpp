@@ -5,6 +5,7 @@
 
 #include "codex_mcp/appserver/stream_delta.hpp"
 #include "codex_mcp/util/json_fields.hpp"
+#include "codex_mcp/util/json_parse.hpp"
 
 namespace codex_mcp::session {
 
@@ -184,7 +185,7 @@ TurnOutcome TurnTracker::finish(const Json& turn) {
   if (outcome.text.empty()) outcome.text = last_agent_text_;
   if (outcome.text.empty()) outcome.text = streamed_text_;
   if (structured_ && outcome.status == "completed") {
-    auto parsed = Json::parse(outcome.text, nullptr, false);
+    auto parsed = util::parse_untrusted_json_or_discarded(outcome.text);
     if (!parsed.is_discarded()) outcome.structured_output = std::move(parsed);
   }
   return outcome;

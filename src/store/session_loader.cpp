@@ -5,6 +5,7 @@
 
 #include "codex_mcp/store/files.hpp"
 #include "codex_mcp/store/session_journal.hpp"
+#include "codex_mcp/util/json_parse.hpp"
 
 namespace codex_mcp::store {
 
@@ -31,7 +32,7 @@ bool has_string(const Json& json, const char* key) {
 /// A complete event line, or nullopt. Delta lines come back with type "" and the delta
 /// in data["delta"].
 std::optional<session::Event> parse_event_line(const std::string& line) {
-  const auto json = Json::parse(line, nullptr, false);
+  const auto json = util::parse_untrusted_json_or_discarded(line);
   if (!json.is_object() || !has_integer(json, "id") || json["id"].get<std::int64_t>() < 0) {
     return std::nullopt;
   }
@@ -67,7 +68,7 @@ std::optional<Json> load_meta(const fs::path& dir, std::string& problem) {
     problem = path.string() + " is missing, unreadable or too large";
     return std::nullopt;
   }
-  auto meta = Json::parse(*text, nullptr, false);
+  auto meta = util::parse_untrusted_json_or_discarded(*text);
   if (!meta.is_object()) {
     problem = path.string() + " is not valid JSON (truncated or corrupt)";
     return std::nullopt;
@@ -118,6 +119,14 @@ ScanResult scan_sessions(const fs::path& sessions_dir) {
 
 std::vector<session::Event> load_events(const fs::path& dir, std::vector<std::string>& warnings) {
   std::vector<session::Event> events;
+  std::error_code ec;
+  const auto status = fs::symlink_status(dir / kEventsFile, ec);
+  if (ec || status.type() == fs::file_type::not_found) return events;
+  if (status.type() != fs::file_type::regular) {
+    // A link (or a device, a FIFO) is not our log: never followed, never read.
+    warnings.push_back((dir / kEventsFile).string() + " is not a regular file: ignored");
+    return events;
+  }
   std::ifstream in(dir / kEventsFile, std::ios::binary);
   if (!in) return events;
   std::size_t damaged = 0;
@@ -159,7 +168,8 @@ Json load_result(const fs::path& dir, std::vector<std::string>& warnings) {
   std::error_code ec;
   if (!fs::exists(path, ec)) return nullptr;
   const auto text = read_small_file(path, kMaxResultBytes);
-  auto result = text ? Json::parse(*text, nullptr, false) : Json(Json::value_t::discarded);
+  auto result =
+      text ? util::parse_untrusted_json_or_discarded(*text) : Json(Json::value_t::discarded);
   if (!result.is_object()) {
     warnings.push_back("ignoring " + path.string() + ": not a valid result (truncated or corrupt)");
     return nullptr;

@@ -202,3 +202,70 @@ TEST_F(PeerTest, ServerRequestsFromTheChildRouteToTheFallbackHandler) {
   EXPECT_EQ(sent[0]["id"], 0);
   EXPECT_EQ(sent[0]["result"]["handled"], "item/tool/call");
 }
+
+namespace {
+
+std::string nested(std::size_t depth, const std::string& inner = "1") {
+  return std::string(depth, '[') + inner + std::string(depth, ']');
+}
+
+}  // namespace
+
+TEST_F(PeerTest, NumbersOutOfRangeAreParseErrorsAndReadingGoesOn) {
+  auto peer = make();
+  peer->on_request("ping", [](Json) -> asio::awaitable<Json> { co_return Json::object(); });
+  peer->receive_line(R"({"jsonrpc":"2.0","id":1,"method":"ping","params":{"x":1e999}})");
+  peer->receive_line(R"({"jsonrpc":"2.0","id":2,"method":"ping","params":{"x":)" +
+                     std::string(100000, '7') + "}}");
+  peer->receive_line(R"({"jsonrpc":"2.0","id":3,"method":"ping"})");
+  drain();
+  ASSERT_EQ(sent.size(), 3u);
+  EXPECT_EQ(sent[0]["error"]["code"], code::kParseError);
+  EXPECT_EQ(sent[1]["error"]["code"], code::kParseError);
+  EXPECT_EQ(sent[2]["id"], 3);
+  EXPECT_TRUE(sent[2].contains("result"));
+}
+
+TEST_F(PeerTest, DeepNestingFromTheClientIsRefusedBeforeAnythingCopiesIt) {
+  auto peer = make();
+  peer->on_request("ping", [](Json) -> asio::awaitable<Json> { co_return Json::object(); });
+  const auto deep = nested(90000);
+  // Each place the issue found a recursive copy or dump of a client's value.
+  peer->receive_line(R"({"jsonrpc":)" + deep + R"(,"id":1,"method":"ping"})");
+  peer->receive_line(R"({"jsonrpc":"2.0","id":)" + deep + R"(,"result":{}})");
+  peer->receive_line(R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":)"
+                     R"({"requestId":)" +
+                     deep + "}}");
+  peer->receive_line(R"({"jsonrpc":"2.0","id":2,"method":"ping","params":{"a":)" + deep + "}}");
+  peer->receive_line(R"({"jsonrpc":"2.0","id":3,"method":"ping"})");
+  drain();
+  ASSERT_EQ(sent.size(), 5u);
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(sent[i]["error"]["code"], code::kInvalidRequest) << sent[i].dump();
+    EXPECT_NE(sent[i]["error"]["message"].get<std::string>().find("nested deeper than"),
+              std::string::npos);
+  }
+  EXPECT_EQ(sent[4]["id"], 3);
+  // Within the bound, nesting is fine.
+  peer->receive_line(R"({"jsonrpc":"2.0","id":4,"method":"ping","params":{"a":)" + nested(200) +
+                     "}}");
+  drain();
+  ASSERT_EQ(sent.size(), 6u);
+  EXPECT_TRUE(sent[5].contains("result"));
+}
+
+TEST_F(PeerTest, DeepNestingFromAChildIsDroppedAndReported) {
+  auto peer = make({.name = "child", .require_jsonrpc_field = false, .reply_to_malformed = false});
+  std::vector<std::string> problems;
+  peer->on_protocol_error([&](const std::string& what) { problems.push_back(what); });
+  std::vector<std::string> notified;
+  peer->on_any_notification(
+      [&](const std::string& method, const Json&) { notified.push_back(method); });
+  peer->receive_line(R"({"id":)" + nested(90000) + R"(,"result":{}})");
+  peer->receive_line(R"({"method":"x","params":{"n":1e999}})");
+  peer->receive_line(R"({"method":"turn/started","params":{}})");
+  drain();
+  EXPECT_TRUE(sent.empty());
+  EXPECT_EQ(problems.size(), 2u);
+  EXPECT_EQ(notified, (std::vector<std::string>{"turn/started"}));
+}

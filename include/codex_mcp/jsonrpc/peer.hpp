@@ -94,6 +94,8 @@ class Peer : public std::enable_shared_from_this<Peer> {
 
   Peer(boost::asio::any_io_executor executor, PeerOptions options, SendLine send_line);
 
+  void receive_parsed_line(std::string_view line);
+
   void dispatch_request(Json id, const std::string& method, Json params,
                         std::chrono::steady_clock::time_point received);
   /// At debug level: how long the request took here, from its line to its reply.
