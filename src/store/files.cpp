@@ -1,7 +1,7 @@
 #include "codex_mcp/store/files.hpp"
 
 #include <cerrno>
-#include <fstream>
+#include <cstring>
 #include <system_error>
 
 #include <fcntl.h>
@@ -37,11 +37,26 @@ void write_all(int fd, std::string_view content, const fs::path& path) {
 
 }  // namespace
 
+int open_state_file(const fs::path& path, int flags, unsigned mode) {
+  return ::open(path.c_str(), flags | O_NOFOLLOW | O_CLOEXEC, mode);
+}
+
+std::string open_error(int error) {
+  if (error == ELOOP) return "it is a symbolic link (refused: state files are never followed)";
+  return std::strerror(error);
+}
+
 void write_file_atomically(const fs::path& path, std::string_view content) {
   const fs::path temp = path.string() + ".tmp" + std::to_string(::getpid());
   {
-    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) throw_errno("cannot create", temp);
+    // A leftover of ours (same pid, a crash) or anything planted there goes first; the
+    // file is then created anew, never opened through whatever was there.
+    ::unlink(temp.c_str());
+    const int fd = open_state_file(temp, O_WRONLY | O_CREAT | O_EXCL);
+    if (fd < 0) {
+      throw std::system_error(errno, std::generic_category(),
+                              "cannot create " + temp.string() + ": " + open_error(errno));
+    }
     FdCloser closer{fd};
     try {
       write_all(fd, content, temp);
@@ -66,14 +81,23 @@ void write_file_atomically(const fs::path& path, std::string_view content) {
 }
 
 std::optional<std::string> read_small_file(const fs::path& path, std::size_t max_bytes) {
-  std::error_code ec;
-  const auto size = fs::file_size(path, ec);
-  if (ec || size > max_bytes) return std::nullopt;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::string content(size, '\0');
-  in.read(content.data(), static_cast<std::streamsize>(size));
-  content.resize(static_cast<std::size_t>(in.gcount()));
+  const int fd = open_state_file(path, O_RDONLY);
+  if (fd < 0) return std::nullopt;
+  FdCloser closer{fd};
+  struct stat info {};
+  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode) ||
+      static_cast<std::uintmax_t>(info.st_size) > max_bytes) {
+    return std::nullopt;
+  }
+  std::string content(static_cast<std::size_t>(info.st_size), '\0');
+  std::size_t done = 0;
+  while (done < content.size()) {
+    const auto n = ::read(fd, content.data() + done, content.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += static_cast<std::size_t>(n);
+  }
+  content.resize(done);
   return content;
 }
 

@@ -103,8 +103,8 @@ bool SessionJournal::ensure_events_open() {
   if (events_fd_ >= 0) return true;
   if (discarded_) return false;
   const auto path = dir_ / kEventsFile;
-  events_fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-  if (events_fd_ < 0) failed("cannot open " + path.string() + ": " + std::strerror(errno));
+  events_fd_ = open_state_file(path, O_WRONLY | O_CREAT | O_APPEND);
+  if (events_fd_ < 0) failed("cannot open " + path.string() + ": " + open_error(errno));
   return events_fd_ >= 0;
 }
 

@@ -39,9 +39,9 @@ StateDir StateDir::open(const fs::path& path) {
     return dir;
   }
   const auto lock_path = path / "server.lock";
-  const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  const int fd = open_state_file(lock_path, O_RDWR | O_CREAT);
   if (fd < 0) {
-    dir.problem_ = "cannot open " + lock_path.string() + ": " + std::strerror(errno);
+    dir.problem_ = "cannot open " + lock_path.string() + ": " + open_error(errno);
     return dir;
   }
   dir.lock_fd_ = fd;

@@ -5,6 +5,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include <csignal>
+
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -108,14 +111,50 @@ TEST_F(StoreTest, DamagedLinesAreSkippedAndCounted) {
 
 TEST_F(StoreTest, WriteFailuresAreKeptNotThrown) {
   auto journal = store::SessionJournal::open(io_.get_executor(), dir_ / "s");
-  // /dev/full fails every write with ENOSPC: a full disk on demand.
-  fs::create_symlink("/dev/full", dir_ / "s" / "events.jsonl");
-  journal->append_event(Event{.id = 0, .type = "error", .data = {{"m", "x"}}, .pinned = true});
-  EXPECT_NE(journal->last_error().find("No space left"), std::string::npos)
+  {
+    // A full disk on demand: past RLIMIT_FSIZE every write fails (EFBIG, SIGXFSZ
+    // ignored), as every write fails with ENOSPC on a full disk. (A link to /dev/full
+    // would no longer do: state files are never opened through a link.)
+    struct rlimit saved {};
+    ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &saved), 0);
+    const auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+    struct rlimit tiny = saved;
+    tiny.rlim_cur = 0;
+    ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &tiny), 0);
+    journal->append_event(Event{.id = 0, .type = "error", .data = {{"m", "x"}}, .pinned = true});
+    ::setrlimit(RLIMIT_FSIZE, &saved);
+    std::signal(SIGXFSZ, old_handler);
+  }
+  EXPECT_NE(journal->last_error().find("cannot append to events.jsonl"), std::string::npos)
       << journal->last_error();
   fs::remove_all(dir_ / "s");
   journal->save_meta({{"a", 1}});  // the directory is gone
   EXPECT_NE(journal->last_error().find("meta.json"), std::string::npos) << journal->last_error();
+}
+
+TEST_F(StoreTest, StateFilesAreNeverOpenedThroughALink) {
+  auto journal = store::SessionJournal::open(io_.get_executor(), dir_ / "s");
+  const auto victim = dir_ / "victim";
+  std::ofstream(victim) << "precious";
+  // A link where the journal appends its events.
+  fs::create_symlink(victim, dir_ / "s" / "events.jsonl");
+  journal->append_event(Event{.id = 0, .type = "error", .data = {{"m", "x"}}, .pinned = true});
+  EXPECT_NE(journal->last_error().find("symbolic link"), std::string::npos)
+      << journal->last_error();
+  // A link where the atomic write puts its temp file (named after our pid).
+  fs::create_symlink(victim, dir_ / "s" / ("meta.json.tmp" + std::to_string(::getpid())));
+  store::write_file_atomically(dir_ / "s" / "meta.json", "{}");
+  EXPECT_EQ(store::read_small_file(dir_ / "s" / "meta.json", 100), "{}");
+  // A link in place of a file that is read.
+  fs::create_symlink(victim, dir_ / "s" / "result.json");
+  EXPECT_FALSE(store::read_small_file(dir_ / "s" / "result.json", 100));
+  std::ifstream in(victim);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "precious");
+  // The events log read back: a link is ignored with a warning.
+  std::vector<std::string> warnings;
+  EXPECT_TRUE(store::load_events(dir_ / "s", warnings).empty());
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("not a regular file"), std::string::npos);
 }
 
 TEST_F(StoreTest, MetaIsOursOnlyWithTheFormatAndMatchingId) {

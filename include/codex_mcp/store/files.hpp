@@ -12,6 +12,14 @@
 
 namespace codex_mcp::store {
 
+/// open(2) for a file of the state directory: never through a symbolic link (a link
+/// planted there could point our writes at any file we may write), never inherited by a
+/// child. Returns the descriptor, or -1 with errno set (ELOOP for a link).
+int open_state_file(const std::filesystem::path& path, int flags, unsigned mode = 0600);
+
+/// strerror(errno), saying plainly when the file was refused for being a symbolic link.
+std::string open_error(int error);
+
 /// Replaces `path` with `content` so that a crash leaves either the old or the new file,
 /// never a mix: a temp file beside it, fsync, rename, fsync of the directory. Throws
 /// std::system_error (with the path in the message) when any step fails.
