@@ -17,9 +17,38 @@ namespace codex_mcp::transport {
 
 struct FdLineReaderHandle::State {
   std::mutex mutex;
+  std::condition_variable room;  // queued lines were handled, or stop()
   bool stopped = false;
   LineReaderHandlers handlers;
   boost::asio::any_io_executor executor;
+  std::size_t queued_bytes = 0;  // lines posted to the loop and not handled yet
+  std::size_t max_queued_bytes = 0;
+
+  /// Hands a line to the loop, first waiting (in the reader thread) until the loop has
+  /// handled enough of the earlier ones: what a client sends faster than the loop takes
+  /// it waits in the pipe, not in memory. One line is always let through.
+  static void post_line(const std::shared_ptr<State>& self, std::string line) {
+    const auto size = line.size() + 1;
+    std::unique_lock lock(self->mutex);
+    self->room.wait(lock, [&] {
+      return self->stopped || self->queued_bytes == 0 ||
+             self->queued_bytes + size <= self->max_queued_bytes;
+    });
+    if (self->stopped) return;
+    self->queued_bytes += size;
+    boost::asio::post(self->executor, [self, line = std::move(line), size]() mutable {
+      struct Handled {  // counted as handled even when the handler throws
+        State* state;
+        std::size_t size;
+        ~Handled() {
+          std::lock_guard lock(state->mutex);
+          state->queued_bytes -= size;
+          state->room.notify_all();
+        }
+      } handled{self.get(), size};
+      self->handlers.on_line(std::move(line));
+    });
+  }
 
   /// Posts `fn` to the loop unless the owner has stopped listening (its io_context may
   /// be gone). Holding the mutex while posting closes the race with stop().
@@ -34,6 +63,7 @@ void FdLineReaderHandle::stop() {
   if (!state_) return;
   std::lock_guard lock(state_->mutex);
   state_->stopped = true;
+  state_->room.notify_all();
 }
 
 FdLineReaderHandle start_fd_line_reader(int fd, std::size_t max_line_bytes,
@@ -42,14 +72,11 @@ FdLineReaderHandle start_fd_line_reader(int fd, std::size_t max_line_bytes,
   auto state = std::make_shared<FdLineReaderHandle::State>();
   state->handlers = std::move(handlers);
   state->executor = std::move(executor);
+  state->max_queued_bytes = max_line_bytes;
   std::thread([fd, max_line_bytes, state] {
     LineSplitter splitter(
         max_line_bytes,
-        [&](std::string line) {
-          state->post([state, line = std::move(line)]() mutable {
-            state->handlers.on_line(std::move(line));
-          });
-        },
+        [&](std::string line) { FdLineReaderHandle::State::post_line(state, std::move(line)); },
         [&](std::size_t size) {
           state->post([state, size] { state->handlers.on_oversized(size); });
         });

@@ -39,7 +39,9 @@ class FdLineReaderHandle {
 };
 
 /// Starts a detached reader thread on `fd`; handlers are posted to `executor`.
-/// The thread ends at EOF or on a read error (reported as EOF).
+/// The thread ends at EOF or on a read error (reported as EOF). Back-pressure: lines
+/// posted and not yet handled hold at most about `max_line_bytes` (one line always
+/// passes); past that the thread stops reading until the loop catches up.
 [[nodiscard]] FdLineReaderHandle start_fd_line_reader(int fd, std::size_t max_line_bytes,
                                                       boost::asio::any_io_executor executor,
                                                       LineReaderHandlers handlers);
