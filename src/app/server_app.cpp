@@ -1,18 +1,20 @@
 #include "codex_mcp/app/server_app.hpp"
 
 #include <csignal>
+#include <functional>
 
 #include <unistd.h>
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "codex_mcp/mcp/server.hpp"
+#include "codex_mcp/process/child_process.hpp"
+#include "codex_mcp/process/reaper.hpp"
 #include "codex_mcp/session/session_manager.hpp"
 #include "codex_mcp/tools/registry.hpp"
 #include "codex_mcp/tools/resources.hpp"
@@ -47,11 +49,50 @@ bool stdio_guard_allows_start(const std::string& mode) {
   return true;
 }
 
+// Budgets of the shutdown. MCP clients allow little: Claude Code sends SIGINT, SIGTERM
+// 100 ms later and SIGKILL 400 ms after that; the TypeScript SDK closes stdin and sends
+// SIGTERM 2 s later. Each budget leaves room for the process to exit after it.
+constexpr std::chrono::milliseconds kNoDrain{0};
+constexpr std::chrono::milliseconds kSignalStopBudget{250};
+constexpr std::chrono::milliseconds kEofStopBudget{600};
+constexpr std::chrono::milliseconds kDeadlineSlack{50};  // then the fast path
+constexpr std::chrono::milliseconds kLeftoverGrace{50};
+constexpr std::chrono::milliseconds kStdoutFlush{100};
+
+std::string signal_name(int signal) {
+  switch (signal) {
+    case SIGINT:
+      return "SIGINT";
+    case SIGTERM:
+      return "SIGTERM";
+    case SIGHUP:
+      return "SIGHUP";
+    case SIGQUIT:
+      return "SIGQUIT";
+  }
+  return "signal " + std::to_string(signal);
+}
+
+/// Runs the loop until it is stopped. An exception escaping a handler is a bug, but one
+/// line of input must never end the server: it is logged and the loop goes on.
+void run_until_stopped(asio::io_context& io) {
+  for (;;) {
+    try {
+      io.run();
+      return;
+    } catch (const std::exception& e) {
+      spdlog::error("an event handler failed (the server goes on): {}", e.what());
+    }
+  }
+}
+
 }  // namespace
 
 int run_server(const Options& options) {
   if (!stdio_guard_allows_start(options.stdio_mode)) return 2;
   for (const auto& warning : options.warnings) spdlog::warn("{}", warning);
+  // Before any child exists: every descendant, wherever it goes, stays ours to end.
+  process::become_subreaper();
 
   asio::io_context io{1};
   transport::FdLineWriter out(STDOUT_FILENO);
@@ -64,33 +105,59 @@ int run_server(const Options& options) {
                         tools::make_tools(sessions), tools::make_resources(sessions),
                         [&out](std::string line) { out.write_line(std::move(line)); });
 
-  // One shutdown path for every trigger. stdin EOF is graceful (answer what is in flight,
-  // let running turns finish, up to the drain timeout); a signal is prompt. Both then
-  // interrupt what still runs, stop every child and flush the session state.
+  // One shutdown path for every trigger. stdin EOF is graceful: what is in flight is
+  // answered and running turns may finish, up to the drain timeout. A signal is prompt:
+  // MCP clients SIGKILL 500 ms after their first signal. Both then interrupt what still
+  // runs, record it as interrupted, stop every child and flush the session state, all by
+  // a deadline; a second signal, or a missed deadline, takes the fast path: turns are
+  // recorded as interrupted at once and the loop stops (children are ended after it).
   bool stopping = false;
+  bool fast = false;
+  asio::steady_timer hard_stop(io);
+  const auto fast_path = [&](const std::string& why) {
+    fast = true;
+    spdlog::info("shutting down now: {}", why);
+    sessions.end_turns_now();
+    io.stop();
+  };
   auto shutdown = [&](bool graceful, const std::string& why) {
-    if (stopping) return;
+    if (stopping) return fast_path(why);
     stopping = true;
     spdlog::info("shutting down: {}", why);
+    const auto now = std::chrono::steady_clock::now();
+    const auto drain_until = now + (graceful ? options.drain_timeout : kNoDrain);
+    const auto deadline = drain_until + (graceful ? kEofStopBudget : kSignalStopBudget);
+    hard_stop.expires_at(deadline + kDeadlineSlack);
+    hard_stop.async_wait([&](const boost::system::error_code& ec) {
+      if (!ec) fast_path("shutdown deadline passed");
+    });
     asio::co_spawn(
         io,
-        [&, graceful]() -> asio::awaitable<void> {
+        [&, graceful, drain_until, deadline]() -> asio::awaitable<void> {
           asio::steady_timer tick(io);
-          const auto deadline = std::chrono::steady_clock::now() + options.drain_timeout;
           if (graceful) {
-            co_await sessions.drain(deadline);
-            while (server.requests_in_flight() > 0 && std::chrono::steady_clock::now() < deadline) {
+            co_await sessions.drain(drain_until);
+            while (server.requests_in_flight() > 0 &&
+                   std::chrono::steady_clock::now() < drain_until) {
               tick.expires_after(std::chrono::milliseconds(20));
               co_await tick.async_wait(asio::use_awaitable);
             }
           }
-          // A signal asks for a prompt exit (within a few seconds): shorter waits.
-          const auto interrupt_wait = std::chrono::milliseconds(graceful ? 3000 : 1000);
-          const auto grace = std::chrono::milliseconds(graceful ? 2000 : 500);
-          co_await sessions.shutdown(interrupt_wait, grace);
-          io.stop();
+          co_await sessions.shutdown(deadline);
         },
-        asio::detached);
+        // Whatever happened in there, the server stops: an exception must not leave it
+        // running with nobody to talk to.
+        [&](std::exception_ptr error) {
+          if (error) {
+            try {
+              std::rethrow_exception(error);
+            } catch (const std::exception& e) {
+              spdlog::error("shutdown failed: {}", e.what());
+            }
+            sessions.end_turns_now();
+          }
+          io.stop();
+        });
   };
 
   auto stdin_reader = transport::start_fd_line_reader(
@@ -101,16 +168,44 @@ int run_server(const Options& options) {
            },
        .on_oversized = [&](std::size_t size) { server.receive_oversized(size); },
        .on_eof = [&] { shutdown(true, "stdin closed"); }});
+  // SIGHUP: the terminal or the client's session went away; SIGQUIT: asked to quit. Both
+  // end the server as SIGTERM does, rather than killing it with nothing recorded.
   asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
-    if (!ec) shutdown(false, signal == SIGTERM ? "SIGTERM" : "SIGINT");
-  });
+  signals.add(SIGHUP);
+  signals.add(SIGQUIT);
+  std::function<void(const boost::system::error_code&, int)> on_signal =
+      [&](const boost::system::error_code& ec, int signal) {
+        if (ec) return;
+        shutdown(false, signal_name(signal));
+        signals.async_wait(on_signal);  // a second one takes the fast path
+      };
+  signals.async_wait(on_signal);
+  // Adopted descendants (see process/reaper) are waited for as they exit.
+  asio::signal_set child_exits(io, SIGCHLD);
+  std::function<void(const boost::system::error_code&, int)> on_child_exit =
+      [&](const boost::system::error_code& ec, int) {
+        if (ec) return;
+        process::reap_adopted(process::ChildProcess::is_unreaped_child);
+        child_exits.async_wait(on_child_exit);
+      };
+  child_exits.async_wait(on_child_exit);
 
   sessions.start();
   spdlog::info("codex-mcp {} serving MCP on stdio (state dir {})", kVersion, options.state_dir);
-  io.run();
+  run_until_stopped(io);
+  // Shutting down: a client's next signal (Claude Code sends SIGTERM 100 ms after SIGINT)
+  // must not kill us halfway through the exit once the loop no longer handles it.
+  // (Asio restores the default action when a signal_set lets go of a signal: first that.)
+  boost::system::error_code ignored;
+  signals.clear(ignored);
+  for (const int signal : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) std::signal(signal, SIG_IGN);
   stdin_reader.stop();  // the reader thread must not post into a destroyed io_context
-  out.flush(std::chrono::seconds(2));
+  sessions.flush_all();
+  // Whatever is left (children the fast path did not wait for, helpers they left behind)
+  // goes now, before we exit.
+  // (On the fast path there is no time for a SIGTERM to be heeded: SIGKILL at once.)
+  process::end_all_descendants(fast ? std::chrono::milliseconds(0) : kLeftoverGrace);
+  out.flush(kStdoutFlush);
   spdlog::info("bye");
   return 0;
 }

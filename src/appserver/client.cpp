@@ -10,7 +10,6 @@
 
 #include "codex_mcp/appserver/refusals.hpp"
 #include "codex_mcp/appserver/stream_delta.hpp"
-#include "codex_mcp/appserver/toml.hpp"
 #include "codex_mcp/jsonrpc/peer.hpp"
 #include "codex_mcp/process/child_process.hpp"
 #include "codex_mcp/version.hpp"
@@ -56,11 +55,9 @@ std::string last_line(const std::string& text) {
                      end - (begin == std::string::npos ? 0 : begin + 1) + 1);
 }
 
-std::vector<std::string> app_server_args(const CodexCommand& command,
-                                         const AppServerSettings& settings) {
+std::vector<std::string> app_server_args(const CodexCommand& command, const AppServerSettings&) {
   std::vector<std::string> args = command.args;
   args.emplace_back("app-server");
-  for (auto& arg : config_override_args(settings.config_overrides)) args.push_back(std::move(arg));
   return args;
 }
 
@@ -169,7 +166,7 @@ void AppServerClient::handle_exit(int exit_code) {
   auto summary = startup_error(tail);
   if (summary.empty()) summary = last_line(tail);
   if (!summary.empty()) reason += ": " + summary;
-  spdlog::info("{}", reason);
+  spdlog::info("{}", redact_config_values(reason, settings_.config_overrides));
   peer_->close(reason);
   if (handlers_.on_exit) {
     auto on_exit = handlers_.on_exit;  // the owner may drop us from inside
@@ -196,27 +193,35 @@ asio::awaitable<Json> AppServerClient::call(std::string method, Json params,
   co_return co_await peer->call(std::move(method), std::move(params), timeout);
 }
 
+Json AppServerClient::with_config(Json params) const {
+  if (settings_.config_overrides.is_object() && !settings_.config_overrides.empty()) {
+    params["config"] = settings_.config_overrides;
+  }
+  return params;
+}
+
 asio::awaitable<Json> AppServerClient::thread_start(Json params) {
-  return call("thread/start", std::move(params), settings_.request_timeout);
+  return call("thread/start", with_config(std::move(params)), settings_.request_timeout);
 }
 
 asio::awaitable<Json> AppServerClient::thread_resume(Json params) {
-  return call("thread/resume", std::move(params), settings_.request_timeout);
+  return call("thread/resume", with_config(std::move(params)), settings_.request_timeout);
 }
 
 asio::awaitable<Json> AppServerClient::thread_fork(Json params) {
-  return call("thread/fork", std::move(params), settings_.request_timeout);
+  return call("thread/fork", with_config(std::move(params)), settings_.request_timeout);
 }
 
 asio::awaitable<Json> AppServerClient::turn_start(Json params) {
   return call("turn/start", std::move(params), settings_.request_timeout);
 }
 
-asio::awaitable<Json> AppServerClient::turn_interrupt(std::string thread_id, std::string turn_id) {
+asio::awaitable<Json> AppServerClient::turn_interrupt(std::string thread_id, std::string turn_id,
+                                                      std::chrono::milliseconds timeout) {
   Json params = Json::object();
   params["threadId"] = std::move(thread_id);
   params["turnId"] = std::move(turn_id);
-  return call("turn/interrupt", std::move(params), settings_.request_timeout);
+  return call("turn/interrupt", std::move(params), timeout);
 }
 
 void AppServerClient::notify(const std::string& method, Json params) {

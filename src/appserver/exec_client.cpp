@@ -11,6 +11,7 @@
 #include "codex_mcp/appserver/toml.hpp"
 #include "codex_mcp/process/child_process.hpp"
 #include "codex_mcp/util/json_fields.hpp"
+#include "codex_mcp/util/json_parse.hpp"
 
 namespace codex_mcp::appserver {
 
@@ -174,7 +175,8 @@ asio::awaitable<Json> ExecClient::turn_start(Json params) {
   co_return Json{{"turn", {{"id", turn_id_}}}, {"threadId", thread_id_}};
 }
 
-asio::awaitable<Json> ExecClient::turn_interrupt(std::string, std::string) {
+asio::awaitable<Json> ExecClient::turn_interrupt(std::string, std::string,
+                                                 std::chrono::milliseconds) {
   if (child_ && !child_->finished()) {
     interrupted_ = true;
     ::kill(-child_->pid(), SIGINT);  // its own process group: codex and what it runs
@@ -201,7 +203,7 @@ void ExecClient::notify(const std::string& method, const Json& params) {
 }
 
 void ExecClient::on_line(const std::string& line) {
-  const auto event = Json::parse(line, nullptr, false);
+  const auto event = util::parse_untrusted_json_or_discarded(line);
   if (event.is_discarded()) {
     spdlog::warn("[{}] ignoring a line that is not JSON: {}", settings_.name, line.substr(0, 200));
     return;

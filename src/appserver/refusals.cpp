@@ -1,5 +1,8 @@
 #include "codex_mcp/appserver/refusals.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 namespace codex_mcp::appserver {
 
 namespace {
@@ -16,7 +19,42 @@ std::vector<std::string> backquoted(std::string_view text) {
   return words;
 }
 
+void collect_strings(const nlohmann::json& value, std::vector<std::string>& out) {
+  if (value.is_string()) {
+    if (!value.get_ref<const std::string&>().empty()) out.push_back(value.get<std::string>());
+  } else if (value.is_structured()) {
+    for (const auto& item : value) collect_strings(item, out);
+  }
+}
+
+bool word_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+}
+
 }  // namespace
+
+std::string redact_config_values(std::string text, const nlohmann::json& config) {
+  std::vector<std::string> values;
+  collect_strings(config, values);
+  // Longest first: a value inside a longer one is not left half-redacted.
+  std::sort(values.begin(), values.end(),
+            [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  constexpr std::string_view kRedacted = "<redacted>";
+  for (const auto& value : values) {
+    for (auto at = text.find(value); at != std::string::npos; at = text.find(value, at)) {
+      const auto end = at + value.size();
+      const bool whole = (at == 0 || !word_char(text[at - 1]) || !word_char(value.front())) &&
+                         (end == text.size() || !word_char(text[end]) || !word_char(value.back()));
+      if (!whole) {
+        ++at;
+        continue;
+      }
+      text.replace(at, value.size(), kRedacted);
+      at += kRedacted.size();
+    }
+  }
+  return text;
+}
 
 std::optional<UnknownVariant> parse_unknown_variant(std::string_view text) {
   constexpr std::string_view kMarker = "unknown variant `";

@@ -9,6 +9,7 @@
 #include <deque>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string_view>
 
 #include <sys/prctl.h>
@@ -28,6 +29,7 @@
 #include <boost/process/v2/process.hpp>
 #include <boost/process/v2/stdio.hpp>
 
+#include "codex_mcp/process/identity.hpp"
 #include "codex_mcp/transport/line_splitter.hpp"
 #include "process/spawn_env.hpp"
 
@@ -94,6 +96,13 @@ void log_failure(const char* what, std::exception_ptr error) {
 void ignore_sigpipe_once() {
   static std::once_flag once;
   std::call_once(once, [] { std::signal(SIGPIPE, SIG_IGN); });
+}
+
+/// The pids of children spawned here and not reaped yet: their exits are waited for by
+/// wait_for_exit, so the subreaper's reaping must leave them alone. Loop thread only.
+std::set<int>& unreaped_children() {
+  static std::set<int> pids;
+  return pids;
 }
 
 int decode_wait_status(int status) {
@@ -183,6 +192,7 @@ asio::awaitable<void> wait_for_exit(std::shared_ptr<State> s) {
   }
   s->proc->detach();  // reaped: nothing left for its destructor to kill
   s->reaped = true;
+  unreaped_children().erase(s->pid);
   spdlog::debug("[{}] pid {} exited with {}", s->options.log_prefix, s->pid, s->exit_code);
   if (s->stdout_open || s->stderr_open) {
     s->pipe_grace.expires_after(kPipeGraceAfterExit);
@@ -236,7 +246,8 @@ void signal_group(const State& s, int signal) {
   if (s.pid > 0) ::kill(-s.pid, signal);  // ESRCH once the whole group is gone
 }
 
-asio::awaitable<void> terminate(std::shared_ptr<State> s, std::chrono::milliseconds grace) {
+asio::awaitable<void> terminate(std::shared_ptr<State> s, std::chrono::milliseconds grace,
+                                std::vector<ProcessIdentity> outside_group) {
   // Already gone: its pid may be reused by now, so never signal the group again.
   if (s->finished) co_return;
   // GCC 12: keep co_await out of conditions; its frames mishandle them.
@@ -261,6 +272,9 @@ asio::awaitable<void> terminate(std::shared_ptr<State> s, std::chrono::milliseco
   // leader was reaped just now, so the group id is still ours (Linux does not reuse a pid
   // while a group of that id exists).
   signal_group(*s, SIGKILL);
+  for (const auto& helper : outside_group) {
+    if (is_alive(helper)) ::kill(helper.pid, SIGKILL);
+  }
 }
 
 /// Launcher initializer: our environment block, a process group of the child's own, and
@@ -312,6 +326,7 @@ std::shared_ptr<ChildProcess> ChildProcess::spawn(asio::any_io_executor executor
       bp::process_stdio{s->stdin_pipe, s->stdout_pipe, s->stderr_pipe}, setup);
   if (ec) throw SpawnError("cannot start '" + exe + "': " + ec.message());
   s->pid = proc.id();
+  unreaped_children().insert(s->pid);
   s->proc.emplace(std::move(proc));
   spdlog::debug("[{}] started {} as pid {}", s->options.log_prefix, exe, s->pid);
 
@@ -322,6 +337,10 @@ std::shared_ptr<ChildProcess> ChildProcess::spawn(asio::any_io_executor executor
 }
 
 ChildProcess::ChildProcess(std::shared_ptr<State> state) : state_(std::move(state)) {}
+
+bool ChildProcess::is_unreaped_child(int pid) {
+  return unreaped_children().contains(pid);
+}
 
 ChildProcess::~ChildProcess() {
   state_->owner_gone = true;
@@ -359,8 +378,12 @@ std::string ChildProcess::stderr_tail() const {
 }
 
 asio::awaitable<void> ChildProcess::terminate_group(std::chrono::milliseconds grace) {
+  // Helpers that left the child's process group (a new session) are not reached by the
+  // group's signals: noted now, while the child lives and they are still its descendants.
+  auto outside_group =
+      state_->finished ? std::vector<ProcessIdentity>{} : descendants_of(state_->pid);
   close_stdin();
-  return terminate(state_, grace);
+  return terminate(state_, grace, std::move(outside_group));
 }
 
 }  // namespace codex_mcp::process

@@ -44,7 +44,8 @@ bool is_zombie(const std::vector<std::string>& fields) {
   return fields[kState] == "Z" || fields[kState] == "X";
 }
 
-/// Every live process whose parent chain leads to `root` (not `root` itself).
+}  // namespace
+
 std::vector<ProcessIdentity> descendants_of(int root) {
   std::multimap<int, int> children;  // parent → child
   if (DIR* dir = ::opendir("/proc")) {
@@ -71,6 +72,24 @@ std::vector<ProcessIdentity> descendants_of(int root) {
   }
   return out;
 }
+
+std::vector<int> zombie_children_of(int parent) {
+  std::vector<int> out;
+  if (DIR* dir = ::opendir("/proc")) {
+    while (const dirent* entry = ::readdir(dir)) {
+      const int pid = std::atoi(entry->d_name);
+      if (pid <= 0) continue;
+      const auto fields = stat_fields(pid);
+      if (fields && is_zombie(*fields) && std::stoi((*fields)[kParent]) == parent) {
+        out.push_back(pid);
+      }
+    }
+    ::closedir(dir);
+  }
+  return out;
+}
+
+namespace {
 
 void signal_process_and_group(const ProcessIdentity& identity, int signal) {
   // Re-checked right before signalling: the identity may have died meanwhile and its pid

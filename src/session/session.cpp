@@ -7,6 +7,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "codex_mcp/appserver/exec_client.hpp"
+#include "codex_mcp/appserver/refusals.hpp"
 #include "codex_mcp/appserver/stream_delta.hpp"
 #include "codex_mcp/codex/profile.hpp"
 #include "codex_mcp/mcp/tool.hpp"
@@ -138,7 +139,10 @@ void Session::touched() {
   for (auto* waiter : waiters_) waiter->cancel();
 }
 
-void Session::fail(const std::string& message, Json detail) {
+void Session::fail(const std::string& raw_message, Json detail) {
+  // What codex says about a config value it refuses echoes the value: kept and logged
+  // without it (the caller's own answer names it).
+  const auto message = appserver::redact_config_values(raw_message, config_overrides_);
   last_error_ = message;
   Event event{.type = "error", .data = {{"message", message}}, .pinned = true};
   if (!detail.is_null()) event.data["detail"] = std::move(detail);
@@ -268,6 +272,11 @@ asio::awaitable<void> Session::start(tools::StartRequest request) {
     failure = std::string("could not start codex: ") + e.what();
     if (const auto why = tools::describe_param_refusal(params, e.what())) {
       refused.emplace("INVALID_ARGUMENT", *why);
+    } else if (const auto config_why = tools::describe_config_refusal(
+                   config_overrides_, std::string("Error: ") + e.what())) {
+      // thread/start refused a value of its `config` ("failed to load configuration: …
+      // in `key`"), in the words codex uses when it refuses one at startup.
+      refused.emplace("INVALID_ARGUMENT", *config_why);
     }
   } catch (const std::exception& e) {
     failure = std::string("could not start codex: ") + e.what();
@@ -290,32 +299,32 @@ asio::awaitable<void> Session::start(tools::StartRequest request) {
   throw ToolError("INTERNAL", last_error_);
 }
 
-asio::awaitable<void> Session::start_fork(const Session& source) {
-  cwd_ = source.cwd_;
-  model_ = source.model_;
-  profile_ = source.profile_;
-  approval_policy_ = source.approval_policy_;
-  sandbox_ = source.sandbox_;
-  config_overrides_ = source.config_overrides_;
-  approval_timeout_ms_ = source.approval_timeout_ms_;
-  base_instructions_ = source.base_instructions_;
-  developer_instructions_ = source.developer_instructions_;
-  personality_ = source.personality_;
-  effort_ = source.effort_;
-  codex_home_ = source.codex_home_;
-  forked_from_ = source.id_;
+asio::awaitable<void> Session::start_fork(std::shared_ptr<const Session> source) {
+  cwd_ = source->cwd_;
+  model_ = source->model_;
+  profile_ = source->profile_;
+  approval_policy_ = source->approval_policy_;
+  sandbox_ = source->sandbox_;
+  config_overrides_ = source->config_overrides_;
+  approval_timeout_ms_ = source->approval_timeout_ms_;
+  base_instructions_ = source->base_instructions_;
+  developer_instructions_ = source->developer_instructions_;
+  personality_ = source->personality_;
+  effort_ = source->effort_;
+  codex_home_ = source->codex_home_;
+  forked_from_ = source->id_;
   try {
     co_await spawn();
     // The fork runs in its own app-server: the source thread is loaded from the shared
     // rollout storage (CODEX_HOME), then forked with its whole history.
-    Json params = {{"threadId", source.thread_id_}};
+    Json params = {{"threadId", source->thread_id_}};
     const auto forked = co_await client_->thread_fork(params);
     thread_id_ = forked.value("thread", Json::object()).value("id", std::string());
     set_status(Status::idle);
     record({.type = "progress",
             .data = {{"method", "thread/forked"},
                      {"threadId", thread_id_},
-                     {"forkedFromSessionId", source.id_}}});
+                     {"forkedFromSessionId", source->id_}}});
     co_return;
   } catch (const std::exception& e) {
     fail(std::string("could not fork: ") + e.what());
@@ -324,9 +333,8 @@ asio::awaitable<void> Session::start_fork(const Session& source) {
   throw ToolError("INTERNAL", last_error_);
 }
 
-asio::awaitable<void> Session::begin_turn(const std::string& prompt,
-                                          const tools::TurnSettings& turn,
-                                          const std::vector<std::string>& images) {
+asio::awaitable<void> Session::begin_turn(std::string prompt, tools::TurnSettings turn,
+                                          std::vector<std::string> images) {
   if (turn.effort) {
     // Refused before anything changes: the session stays as it was.
     if (!models_) models_ = co_await fetch_model_catalog(client_);
@@ -413,6 +421,7 @@ asio::awaitable<void> Session::resume_thread() {
     failure = std::string("could not resume thread ") + thread_id_ + ": " + e.what();
   }
   if (!failure.empty()) {  // (no co_await inside a catch block)
+    failure = appserver::redact_config_values(failure, config_overrides_);
     spdlog::warn("session {}: {}", id_, failure);
     co_await shutdown_child();
     last_error_ = failure;
@@ -423,15 +432,16 @@ asio::awaitable<void> Session::resume_thread() {
   record({.type = "progress", .data = {{"method", "thread/resumed"}, {"threadId", thread_id_}}});
 }
 
-asio::awaitable<void> Session::interrupt() {
+asio::awaitable<void> Session::interrupt(std::chrono::milliseconds timeout) {
   if (!turn_running() || !client_) {
     throw ToolError("SESSION_NOT_RUNNING", "session " + id_ + " has no turn in progress (status " +
                                                to_string(status_) + ")");
   }
   resolve_pending("decline", "interrupted");
+  const auto client = client_;  // a reply may replace client_ while this waits
   const auto thread = thread_id_;
   const auto turn = tracker_.turn_id();
-  co_await client_->turn_interrupt(thread, turn);
+  co_await client->turn_interrupt(thread, turn, timeout);
 }
 
 asio::awaitable<void> Session::clean_background_terminals() {
@@ -489,6 +499,26 @@ void Session::mark_interrupted_by_restart() {
   result_ = std::move(result);
   if (journal_) journal_->save_result(result_);
   fail(message, {{"code", "SERVER_RESTARTED"}});
+}
+
+void Session::end_turn_at_shutdown(const std::string& reason) {
+  if (status_ == Status::starting) {
+    fail(reason + " while the session was starting");
+  } else if (turn_running()) {
+    resolve_pending("cancel", reason);
+    // As codex reports an interrupted turn: the same event, result and status.
+    const Json params = {{"threadId", thread_id_},
+                         {"turn",
+                          {{"id", tracker_.turn_id()},
+                           {"status", "interrupted"},
+                           {"items", Json::array()},
+                           {"error", nullptr}}}};
+    on_notification("turn/completed", params);
+    record({.type = "progress",
+            .data = {{"method", "codex-mcp/interrupted"}, {"reason", reason}},
+            .pinned = true});
+  }
+  flush_journal();
 }
 
 void Session::on_notification(const std::string& method, const Json& params) {
@@ -644,7 +674,7 @@ void Session::on_exit(int exit_code, const std::string& stderr_tail) {
   if (!stderr_tail.empty())
     message +=
         "; stderr: " + stderr_tail.substr(stderr_tail.size() > 600 ? stderr_tail.size() - 600 : 0);
-  spdlog::warn("session {}: {}", id_, message);
+  spdlog::warn("session {}: {}", id_, appserver::redact_config_values(message, config_overrides_));
   // A start or resume in progress fails with its own, fuller message: one error, not two.
   if (status_ == Status::starting) return;
   fail(message);

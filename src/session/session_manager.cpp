@@ -6,13 +6,13 @@
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "codex_mcp/appserver/codex_binary.hpp"
 #include "codex_mcp/mcp/tool.hpp"
 #include "codex_mcp/store/session_journal.hpp"
+#include "codex_mcp/util/await_detached.hpp"
 #include "codex_mcp/util/environment.hpp"
 
 namespace asio = boost::asio;
@@ -54,19 +54,37 @@ asio::awaitable<void> for_each_in_parallel(asio::any_io_executor executor,
   if (*remaining > 0) co_await all_done->async_wait(asio::redirect_error(asio::use_awaitable, ec));
 }
 
+/// Asks codex to end the session's turn and waits for it, both until `deadline` only: a
+/// hung child must not hold the shutdown past what the client allows.
 asio::awaitable<void> interrupt_and_wait(std::shared_ptr<Session> session,
-                                         std::chrono::milliseconds wait) {
-  if (!session->turn_running() || !session->has_child()) co_return;
+                                         std::chrono::steady_clock::time_point deadline) {
+  // A session still starting has no turn to interrupt yet.
+  if (session->status() == Status::starting || !session->turn_running() || !session->has_child()) {
+    co_return;
+  }
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - std::chrono::steady_clock::now());
+  if (left.count() <= 0) co_return;
   try {
-    co_await session->interrupt();
+    co_await session->interrupt(left);
   } catch (const std::exception& e) {
     spdlog::debug("session {}: interrupt at shutdown failed: {}", session->id(), e.what());
     co_return;
   }
-  const auto deadline = std::chrono::steady_clock::now() + wait;
   while (session->turn_running() && std::chrono::steady_clock::now() < deadline) {
     co_await session->wait_for_change(deadline);
   }
+}
+
+std::chrono::milliseconds until(std::chrono::steady_clock::time_point deadline) {
+  return std::max(std::chrono::milliseconds(0),
+                  std::chrono::duration_cast<std::chrono::milliseconds>(
+                      deadline - std::chrono::steady_clock::now()));
+}
+
+asio::awaitable<void> stop_child_of(std::shared_ptr<Session> session,
+                                    std::chrono::milliseconds grace) {
+  co_await session->stop_child("codex-mcp shut down", grace);
 }
 
 }  // namespace
@@ -95,7 +113,8 @@ void SessionManager::start() {
   } else {
     recover();
   }
-  asio::co_spawn(executor_, sweep_loop(), asio::detached);
+  // The manager outlives the loop (run_server owns both), so `this` outlives the sweep.
+  util::spawn_detached(executor_, nullptr, sweep_loop(), "the lifecycle sweep");
 }
 
 codex::ExecutableChoice SessionManager::executable() const {
@@ -217,12 +236,14 @@ void SessionManager::sweep() {
       const std::string reason = "idle for " + minutes +
                                  " min: its codex process was stopped to free memory; "
                                  "codex_reply resumes the thread";
-      asio::co_spawn(executor_, session->stop_child(reason, std::chrono::milliseconds(2000)),
-                     asio::detached);
+      util::spawn_detached(executor_, session,
+                           session->stop_child(reason, std::chrono::milliseconds(2000)),
+                           "stopping the idle child of session " + session->id());
     } else if (session->turn_running() && age > policy_.stuck_cancel) {
       spdlog::warn("session {} made no progress for {} min: cancelling", session->id(), minutes);
       const std::string reason = "stuck: no progress for " + minutes + " min";
-      asio::co_spawn(executor_, session->cancel(reason), asio::detached);
+      util::spawn_detached(executor_, session, session->cancel(reason),
+                           "cancelling stuck session " + session->id());
     } else if (!session->has_child() && !session->turn_running() && age > policy_.unload_after) {
       unload(session);
     }
@@ -249,24 +270,36 @@ asio::awaitable<void> SessionManager::drain(std::chrono::steady_clock::time_poin
   }
 }
 
-asio::awaitable<void> SessionManager::shutdown(std::chrono::milliseconds interrupt_wait,
-                                               std::chrono::milliseconds grace) {
+asio::awaitable<void> SessionManager::shutdown(std::chrono::steady_clock::time_point deadline) {
   stopping_ = true;
   sweep_timer_.cancel();
   std::vector<std::shared_ptr<Session>> loaded;
   for (const auto& [id, session] : sessions_) loaded.push_back(session);
-  // An interrupted turn ends cleanly (status interrupted, its result saved); only what
-  // does not stop in time is recorded as cut off by the shutdown.
-  co_await for_each_in_parallel(executor_, loaded, [interrupt_wait](std::shared_ptr<Session> s) {
-    return interrupt_and_wait(std::move(s), interrupt_wait);
-  });
+  // First codex gets half the time to end its turns itself (status interrupted, its own
+  // result); what it did not end by then is recorded as interrupted by us.
+  const auto now = std::chrono::steady_clock::now();
+  const auto interrupt_deadline = now + (deadline - now) / 2;
+  co_await for_each_in_parallel(executor_, loaded,
+                                [interrupt_deadline](std::shared_ptr<Session> s) {
+                                  return interrupt_and_wait(std::move(s), interrupt_deadline);
+                                });
+  end_turns_now();
+  // Then every child goes: stdin EOF, SIGTERM and SIGKILL, each step a third of what is
+  // left (a hung child is SIGKILLed well before the deadline).
+  const auto grace = std::max(std::chrono::milliseconds(10), until(deadline) / 3);
   co_await for_each_in_parallel(executor_, loaded, [grace](std::shared_ptr<Session> s) {
-    const std::string reason = "codex-mcp shut down";
-    return s->stop_child(reason, grace);
+    return stop_child_of(std::move(s), grace);
   });
-  for (const auto& session : loaded) {
-    if (session->journal()) session->journal()->flush();
-  }
+  flush_all();
+}
+
+void SessionManager::end_turns_now() {
+  stopping_ = true;
+  for (const auto& [id, session] : sessions_) session->end_turn_at_shutdown("codex-mcp shut down");
+}
+
+void SessionManager::flush_all() {
+  for (const auto& [id, session] : sessions_) session->flush_journal();
 }
 
 }  // namespace codex_mcp::session

@@ -120,17 +120,27 @@ void SessionManager::unload(const std::shared_ptr<Session>& session) {
   sessions_.erase(session->id());
 }
 
-bool SessionManager::remove(const std::string& id, bool delete_files) {
+RemoveOutcome SessionManager::remove(const std::string& id, bool delete_files) {
+  RemoveOutcome outcome;
+  if (delete_files && state_.writable()) {
+    // The files first: a session whose files stay (a failed deletion) stays too, listed
+    // as it was, rather than coming back from the disk after the next restart.
+    std::error_code ec;
+    const auto removed = fs::remove_all(state_.sessions_path() / id, ec);
+    if (ec) {  // remove_all then returns (uintmax_t)-1, which is no count of files
+      outcome.error = ec.message();
+      spdlog::warn("state: cannot delete session {}: {}", id, outcome.error);
+      return outcome;
+    }
+    outcome.files_deleted = removed > 0;
+  }
   if (const auto it = sessions_.find(id); it != sessions_.end()) {
     if (delete_files && it->second->journal()) it->second->journal()->discard();
     sessions_.erase(it);
   }
-  if (!delete_files || !state_.writable()) return false;
-  on_disk_.erase(id);
-  std::error_code ec;
-  const auto removed = fs::remove_all(state_.sessions_path() / id, ec);
-  if (ec) spdlog::warn("state: cannot delete session {}: {}", id, ec.message());
-  return removed > 0;
+  if (delete_files && state_.writable()) on_disk_.erase(id);
+  outcome.removed = true;
+  return outcome;
 }
 
 void SessionManager::prune() {
@@ -149,7 +159,7 @@ void SessionManager::prune() {
                        .prunable = false});
   }
   const auto doomed = store::sessions_to_prune(std::move(entries), retention_, now_ms());
-  for (const auto& id : doomed) remove(id, true);
+  for (const auto& id : doomed) static_cast<void>(remove(id, true));
   if (!doomed.empty()) {
     spdlog::info("state: pruned {} old session(s) (retention: {} days, {} sessions, {} MB)",
                  doomed.size(), retention_.max_age.count() / 86400000, retention_.max_sessions,

@@ -133,7 +133,7 @@ asio::awaitable<Json> manage_sessions(session::SessionManager& manager, Json arg
                               ? std::vector<std::string>(std::begin(choices::kCleanableStatuses),
                                                          std::end(choices::kCleanableStatuses))
                               : request.statuses;
-    Json matched = Json::array(), removed = Json::array();
+    Json matched = Json::array(), removed = Json::array(), failed = Json::array();
     std::size_t disk_removed = 0;
     const auto now = session::now_ms();
     for (const auto& listed : manager.list()) {
@@ -149,14 +149,22 @@ asio::awaitable<Json> manage_sessions(session::SessionManager& manager, Json arg
         const std::string reason = "cleaned";
         co_await listed.session->cancel(reason);
       }
-      disk_removed += manager.remove(listed.id, request.include_disk) ? 1 : 0;
+      const auto outcome = manager.remove(listed.id, request.include_disk);
+      if (!outcome.removed) {
+        failed.push_back({{"sessionId", listed.id}, {"error", outcome.error}});
+        continue;
+      }
+      disk_removed += outcome.files_deleted ? 1 : 0;
       removed.push_back(listed.id);
     }
-    co_return Json{{"matchedSessionIds", matched},
-                   {"removedSessionIds", removed},
-                   {"removedCount", removed.size()},
-                   {"diskSessionsRemoved", disk_removed},
-                   {"dryRun", request.dry_run}};
+    Json out = {{"matchedSessionIds", matched},
+                {"removedSessionIds", removed},
+                {"removedCount", removed.size()},
+                {"diskSessionsRemoved", disk_removed},
+                {"dryRun", request.dry_run}};
+    // Only when a deletion failed: those sessions are kept, as they were.
+    if (!failed.empty()) out["failedSessions"] = std::move(failed);
+    co_return out;
   }
   auto session = manager.find(*request.session_id);
   if (request.action == "get") co_return session->info_json(request.include_sensitive);
@@ -185,7 +193,7 @@ asio::awaitable<Json> manage_sessions(session::SessionManager& manager, Json arg
     }
     manager.ensure_accepting_work();
     auto fork = manager.create();
-    co_await fork->start_fork(*session);
+    co_await fork->start_fork(session);
     co_return Json{{"sessionId", fork->id()},
                    {"threadId", fork->thread_id()},
                    {"status", session::to_string(fork->status())},

@@ -57,4 +57,20 @@ asio::awaitable<void> await_detached(asio::any_io_executor executor, asio::await
   if (completion->error) std::rethrow_exception(completion->error);
 }
 
+void spawn_detached(asio::any_io_executor executor, std::shared_ptr<const void> owner,
+                    asio::awaitable<void> work, std::string what) {
+  // The handler lives until the work's frame is gone, and holds the owner until then.
+  asio::co_spawn(std::move(executor), std::move(work),
+                 [owner = std::move(owner), what = std::move(what)](std::exception_ptr error) {
+                   if (!error) return;
+                   try {
+                     std::rethrow_exception(error);
+                   } catch (const std::exception& e) {
+                     spdlog::error("{} failed: {}", what, e.what());
+                   } catch (...) {
+                     spdlog::error("{} failed", what);
+                   }
+                 });
+}
+
 }  // namespace codex_mcp::util

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
@@ -80,4 +83,43 @@ TEST(AwaitDetached, CancellingTheWaiterEndsOnlyTheWait) {
         io, [&] { return finished; }, 5s))
         << "fail=" << fail;
   }
+}
+
+namespace {
+
+/// A member coroutine, as Session::stop_child is: its frame holds only `this`.
+struct Stopper : std::enable_shared_from_this<Stopper> {
+  explicit Stopper(boost::asio::any_io_executor executor, std::vector<std::string>& events)
+      : timer(executor), log(events) {}
+  ~Stopper() { log.push_back("freed"); }
+  boost::asio::awaitable<void> stop() {
+    timer.expires_after(std::chrono::milliseconds(20));
+    co_await timer.async_wait(boost::asio::use_awaitable);
+    log.push_back("resumed with " + name);  // touches the object after the suspension
+  }
+  boost::asio::steady_timer timer;
+  std::vector<std::string>& log;
+  std::string name = "its own state";
+};
+
+}  // namespace
+
+TEST(SpawnDetached, KeepsItsOwnerAliveUntilTheWorkEndsAndLogsFailures) {
+  boost::asio::io_context io;
+  std::vector<std::string> log;
+  auto stopper = std::make_shared<Stopper>(io.get_executor(), log);
+  codex_mcp::util::spawn_detached(io.get_executor(), stopper, stopper->stop(), "a stop");
+  stopper.reset();  // the session is cleaned meanwhile: only the work holds it now
+  io.run();
+  EXPECT_EQ(log, (std::vector<std::string>{"resumed with its own state", "freed"}));
+  // A failure ends the work, not the loop.
+  io.restart();
+  codex_mcp::util::spawn_detached(
+      io.get_executor(), nullptr,
+      []() -> boost::asio::awaitable<void> {
+        throw std::runtime_error("boom");
+        co_return;
+      }(),
+      "failing work");
+  EXPECT_NO_THROW(io.run());
 }

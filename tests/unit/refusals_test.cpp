@@ -91,3 +91,19 @@ TEST(Refusals, ACommandLineErrorIsReadFromItsErrorLine) {
       "[COMMAND]\n\nFor more information, try '--help'.\n";
   EXPECT_EQ(startup_error(clap), "unexpected argument '-p' found");
 }
+
+TEST(Redaction, ConfigValuesAreRedactedWhereTheyStandAsWords) {
+  const nlohmann::json config = {{"model_reasoning_summary", "hunter2"},
+                                 {"model_providers.x", {{"api_key", "sk-live-123"}}},
+                                 {"model_verbosity", "low"},
+                                 {"tries", 3}};
+  EXPECT_EQ(codex_mcp::appserver::redact_config_values(
+                "unknown variant `hunter2`, expected one of `auto` in `model_reasoning_summary`; "
+                "key sk-live-123, slow is not low",
+                config),
+            "unknown variant `<redacted>`, expected one of `auto` in `model_reasoning_summary`; "
+            "key <redacted>, slow is not <redacted>");
+  // Numbers and booleans are no secrets (and "3" is in too many messages).
+  EXPECT_EQ(codex_mcp::appserver::redact_config_values("exited with code 3", config),
+            "exited with code 3");
+}

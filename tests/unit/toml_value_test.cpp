@@ -63,10 +63,11 @@ TEST(TomlValue, ConfigOverrideArgs) {
   EXPECT_THROW(config_override_args(Json::array()), std::invalid_argument);
 }
 
-TEST(AppServerArgs, PrefixSubcommandOverrides) {
+TEST(AppServerArgs, PrefixSubcommandAndNoConfigOnTheCommandLine) {
   codex_mcp::appserver::CodexCommand command{"node", {"fake.mjs"}};
   codex_mcp::appserver::AppServerSettings settings;
   settings.config_overrides = {{"model", "m"}};
+  // Overrides go with thread/start (world-readable in /proc/<pid>/cmdline otherwise).
   EXPECT_EQ(codex_mcp::appserver::app_server_args(command, settings),
-            (std::vector<std::string>{"fake.mjs", "app-server", "-c", "model=\"m\""}));
+            (std::vector<std::string>{"fake.mjs", "app-server"}));
 }

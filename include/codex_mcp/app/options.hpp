@@ -20,7 +20,9 @@ struct Options {
   std::string stdio_mode = "auto";  ///< --stdio-mode / CODEX_MCP_STDIO_MODE: auto|strict|off
   std::string mode = "auto";        ///< --mode / CODEX_MCP_MODE: auto|app-server|exec
   std::size_t max_line_bytes = 16u << 20;
-  std::chrono::milliseconds drain_timeout{30000};  ///< stdin EOF: wait for running turns
+  /// stdin EOF: how long running turns may finish before they are interrupted. Short:
+  /// clients close stdin and SIGTERM 2 s later (the TypeScript SDK).
+  std::chrono::milliseconds drain_timeout{1000};
   /// --startup-timeout-ms / CODEX_MCP_STARTUP_TIMEOUT_MS: how long a new app-server child
   /// may take to answer initialize before its session fails.
   std::chrono::milliseconds startup_timeout{30000};

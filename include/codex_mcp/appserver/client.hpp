@@ -51,7 +51,10 @@ struct CodexCommand {
 };
 
 struct AppServerSettings {
-  Json config_overrides = Json::object();  ///< key → value, each passed as `-c key=<TOML>`
+  /// key (a dotted config path) → value. Sent as the `config` of thread/start,
+  /// thread/resume and thread/fork, never on the command line, where every local user
+  /// can read it in /proc/<pid>/cmdline (ExecClient has no such request: `-c` there).
+  Json config_overrides = Json::object();
   std::map<std::string, std::string> env;  ///< extra environment for the child
   std::vector<std::string> unset_env;      ///< variables removed from the child's environment
   std::string cwd;                         ///< the child's working directory; empty: ours
@@ -73,8 +76,9 @@ struct AppServerHandlers {
   std::function<void(int exit_code, const std::string& stderr_tail)> on_exit;
 };
 
-/// The argv after the executable: `<args...> app-server [-c k=v]...` (codex 0.169's
-/// app-server takes no profile: codex/profile turns one into overrides).
+/// The argv after the executable: `<args...> app-server` (the config overrides go with
+/// the thread requests; codex 0.169's app-server takes no profile: codex/profile turns
+/// one into overrides).
 std::vector<std::string> app_server_args(const CodexCommand& command,
                                          const AppServerSettings& settings);
 
@@ -91,8 +95,9 @@ class CodexBackend {
   virtual boost::asio::awaitable<Json> thread_resume(Json params) = 0;
   virtual boost::asio::awaitable<Json> thread_fork(Json params) = 0;
   virtual boost::asio::awaitable<Json> turn_start(Json params) = 0;
-  virtual boost::asio::awaitable<Json> turn_interrupt(std::string thread_id,
-                                                      std::string turn_id) = 0;
+  /// Asks codex to stop the turn; waits for its answer at most `timeout`.
+  virtual boost::asio::awaitable<Json> turn_interrupt(std::string thread_id, std::string turn_id,
+                                                      std::chrono::milliseconds timeout) = 0;
   virtual boost::asio::awaitable<void> shutdown(std::chrono::milliseconds grace) = 0;
   virtual int pid() const = 0;       ///< -1 while no process runs
   virtual bool running() const = 0;  ///< started and not stopped or exited
@@ -121,7 +126,8 @@ class AppServerClient : public CodexBackend, public std::enable_shared_from_this
   boost::asio::awaitable<Json> thread_resume(Json params) override;
   boost::asio::awaitable<Json> thread_fork(Json params) override;
   boost::asio::awaitable<Json> turn_start(Json params) override;
-  boost::asio::awaitable<Json> turn_interrupt(std::string thread_id, std::string turn_id) override;
+  boost::asio::awaitable<Json> turn_interrupt(std::string thread_id, std::string turn_id,
+                                              std::chrono::milliseconds timeout) override;
   void notify(const std::string& method, Json params);
 
   /// Stops the child (stdin EOF, then SIGTERM, then SIGKILL to its group, `grace` apart)
@@ -137,6 +143,8 @@ class AppServerClient : public CodexBackend, public std::enable_shared_from_this
  private:
   AppServerClient(boost::asio::any_io_executor executor, AppServerHandlers handlers);
   void handle_exit(int exit_code);
+  /// A thread request's params with the config overrides as their `config`.
+  Json with_config(Json params) const;
 
   boost::asio::any_io_executor executor_;
   AppServerHandlers handlers_;

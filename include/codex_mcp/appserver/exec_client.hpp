@@ -45,7 +45,8 @@ class ExecClient : public CodexBackend, public std::enable_shared_from_this<Exec
   /// Runs the turn's process and returns once it named its thread ({turn, threadId}).
   boost::asio::awaitable<Json> turn_start(Json params) override;
   /// SIGINT to the turn's process; the turn then ends `interrupted`.
-  boost::asio::awaitable<Json> turn_interrupt(std::string thread_id, std::string turn_id) override;
+  boost::asio::awaitable<Json> turn_interrupt(std::string thread_id, std::string turn_id,
+                                              std::chrono::milliseconds timeout) override;
   boost::asio::awaitable<void> shutdown(std::chrono::milliseconds grace) override;
   int pid() const override;
   bool running() const override { return started_ && !stopped_; }

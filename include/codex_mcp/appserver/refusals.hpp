@@ -15,6 +15,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace codex_mcp::appserver {
 
 struct UnknownVariant {
@@ -33,5 +35,11 @@ std::string startup_error(std::string_view stderr_text);
 
 /// The config key a startup error names ("... in `key`" at its end), or "".
 std::string config_key_of(std::string_view error);
+
+/// `text` with every string value of `config` (`advanced.config`, a profile's settings:
+/// they may hold tokens) replaced by <redacted> where it stands as a word of its own. A
+/// value codex refuses is echoed in its error, and from there into what the server keeps
+/// and logs (lastError, events, the log), which others may read.
+std::string redact_config_values(std::string text, const nlohmann::json& config);
 
 }  // namespace codex_mcp::appserver

@@ -1,7 +1,7 @@
 // Codex profiles, as codex 0.169 keeps them: `<CODEX_HOME>/<name>.config.toml`, layered
 // over config.toml. `codex exec --profile` reads that file, but `codex app-server` takes no
 // profile at all, so codex-mcp applies one itself: the file's settings become
-// `-c key=value` overrides under the caller's own advanced.config.
+// config overrides (dotted keys) under the caller's own advanced.config.
 #pragma once
 
 #include <filesystem>

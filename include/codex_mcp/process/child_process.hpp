@@ -54,6 +54,9 @@ class ChildProcess {
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
 
+  /// True for a child spawned here whose exit is not reaped yet (its wait owns it).
+  static bool is_unreaped_child(int pid);
+
   int pid() const;
   /// Queues one line ('\n' appended) for the child's stdin; dropped once stdin is closed.
   void send_line(std::string line);
@@ -66,7 +69,8 @@ class ChildProcess {
 
   /// Stops the child: closes stdin and waits up to `grace`, then SIGTERMs its process
   /// group and waits up to `grace` again, then SIGKILLs the group. Always reaps the child
-  /// and finishes with a SIGKILL to whatever is left of the group.
+  /// and finishes with a SIGKILL to whatever is left of the group, and to the child's
+  /// descendants that had left it (a helper in a session of its own).
   boost::asio::awaitable<void> terminate_group(std::chrono::milliseconds grace);
 
   struct State;

@@ -32,6 +32,12 @@ bool is_alive(const ProcessIdentity& identity);
 /// The process group of a live process, or -1.
 int process_group_of(int pid);
 
+/// Every live process whose parent chain leads to `root` (not `root` itself), whatever
+/// its process group or session.
+std::vector<ProcessIdentity> descendants_of(int root);
+/// The zombies whose parent is `parent` (exited, not yet waited for).
+std::vector<int> zombie_children_of(int parent);
+
 nlohmann::json to_json(const ProcessIdentity& identity);
 /// Nullopt when `json` is not a recorded identity (missing or wrong-typed fields).
 std::optional<ProcessIdentity> identity_from_json(const nlohmann::json& json);

@@ -109,12 +109,16 @@ class Session : public std::enable_shared_from_this<Session> {
   /// run it through util::await_detached.
   boost::asio::awaitable<void> start(tools::StartRequest request);
   /// Starts the child for a fork of `source` (thread/fork), idle, with its history.
-  boost::asio::awaitable<void> start_fork(const Session& source);
+  boost::asio::awaitable<void> start_fork(std::shared_ptr<const Session> source);
   /// Next turn on the thread. SESSION_BUSY while a turn runs. Without a child (stopped,
   /// crashed, or recovered after a restart) a new app-server resumes the thread first.
   boost::asio::awaitable<void> reply(tools::ReplyRequest request);
-  /// turn/interrupt; pending approvals are declined. SESSION_NOT_RUNNING when idle.
-  boost::asio::awaitable<void> interrupt();
+  /// How long `codex_session interrupt` waits for codex to accept the interrupt: codex
+  /// answers at once when it is healthy; a hung child gets TIMEOUT, not a two-minute wait.
+  static constexpr std::chrono::milliseconds kInterruptTimeout{5000};
+  /// turn/interrupt; pending approvals are declined. SESSION_NOT_RUNNING when idle;
+  /// jsonrpc::RpcError (timeout) when codex does not answer within `timeout`.
+  boost::asio::awaitable<void> interrupt(std::chrono::milliseconds timeout = kInterruptTimeout);
   /// thread/backgroundTerminals/clean on this session's thread.
   boost::asio::awaitable<void> clean_background_terminals();
   /// Stops the child (idempotent); pending approvals are cancelled.
@@ -124,6 +128,10 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::asio::awaitable<void> stop_child(std::string reason, std::chrono::milliseconds grace);
   /// After a restart: the turn that was running when the server died is lost.
   void mark_interrupted_by_restart();
+  /// The server is shutting down and codex did not end the turn in time: the turn is
+  /// recorded as interrupted (its result and events written now), a session still
+  /// starting fails with `reason`. Synchronous: nothing of it waits on the child.
+  void end_turn_at_shutdown(const std::string& reason);
 
   /// Answers a pending approval / question; throws ToolError (REQUEST_NOT_FOUND, …).
   void respond_permission(const tools::CheckRequest& request);
@@ -172,9 +180,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void persist_meta();
   void finish_turn(const TurnOutcome& outcome);
   boost::asio::awaitable<void> resume_thread();
-  boost::asio::awaitable<void> begin_turn(const std::string& prompt,
-                                          const tools::TurnSettings& turn,
-                                          const std::vector<std::string>& images);
+  boost::asio::awaitable<void> begin_turn(std::string prompt, tools::TurnSettings turn,
+                                          std::vector<std::string> images);
   /// Starts a child with the session's profile, config overrides, cwd and CODEX_HOME.
   boost::asio::awaitable<void> spawn();
   /// Stops the child (every stop path goes through here); its exit is then not reported

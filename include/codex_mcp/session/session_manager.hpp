@@ -40,6 +40,13 @@ struct LifecyclePolicy {
   std::chrono::milliseconds sweep_every{60 * 1000};
 };
 
+/// What SessionManager::remove did.
+struct RemoveOutcome {
+  bool removed = false;        ///< forgotten (from memory, and from disk if asked)
+  bool files_deleted = false;  ///< its state directory was deleted
+  std::string error;           ///< why the deletion failed (then nothing was removed)
+};
+
 /// A session as codex_session list/clean see it: loaded, or known from its metadata.
 struct ListedSession {
   std::string id;
@@ -72,19 +79,24 @@ class SessionManager {
   std::shared_ptr<Session> find(const std::string& id);
   /// Every session, loaded or on disk, oldest first.
   std::vector<ListedSession> list() const;
-  /// Forgets the session; with `delete_files` its state directory goes too. Returns
-  /// whether files were deleted.
-  bool remove(const std::string& id, bool delete_files);
+  /// Forgets the session; with `delete_files` its state directory goes too, and when
+  /// that fails the session is kept (in memory and on disk, as it was).
+  [[nodiscard]] RemoveOutcome remove(const std::string& id, bool delete_files);
   std::size_t loaded_count() const { return sessions_.size(); }
   /// Loaded and persisted sessions (what list() would return, without building it).
   std::size_t session_count() const { return sessions_.size() + on_disk_.size(); }
 
   /// stdin EOF: stops taking new work and waits until no turn runs, or the deadline.
   boost::asio::awaitable<void> drain(std::chrono::steady_clock::time_point deadline);
-  /// Interrupts turns still running (waiting up to `interrupt_wait` for them to end),
-  /// then stops every child (`grace` per step), all sessions in parallel.
-  boost::asio::awaitable<void> shutdown(std::chrono::milliseconds interrupt_wait,
-                                        std::chrono::milliseconds grace);
+  /// Ends everything by `deadline`, all sessions in parallel: interrupts running turns
+  /// (codex gets half the time to end them), records what still runs as interrupted,
+  /// stops every child, flushes the state.
+  boost::asio::awaitable<void> shutdown(std::chrono::steady_clock::time_point deadline);
+  /// The fast path (a second signal, or a shutdown out of time): every running turn is
+  /// recorded as interrupted at once, without waiting for any child.
+  void end_turns_now();
+  /// Writes every loaded session's buffered events.
+  void flush_all();
 
   /// One pass of the lifecycle rules (also run by the sweep timer).
   void sweep();

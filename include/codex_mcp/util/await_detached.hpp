@@ -7,6 +7,9 @@
 // it. Threading: the work and the wait run on the given executor.
 #pragma once
 
+#include <memory>
+#include <string>
+
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 
@@ -18,5 +21,12 @@ namespace codex_mcp::util {
 /// and then its outcome is dropped (the work must record it where it matters).
 boost::asio::awaitable<void> await_detached(boost::asio::any_io_executor executor,
                                             boost::asio::awaitable<void> work);
+
+/// Runs `work` on `executor` with nobody waiting for it. `owner` (the object whose member
+/// coroutine `work` is, or that it uses) is kept alive until the work ends: a member
+/// coroutine holds only `this`, and its object may otherwise be freed while it is
+/// suspended. A failure is logged, naming `what`.
+void spawn_detached(boost::asio::any_io_executor executor, std::shared_ptr<const void> owner,
+                    boost::asio::awaitable<void> work, std::string what);
 
 }  // namespace codex_mcp::util
