@@ -1,16 +1,21 @@
 // The corpus replay driver: a main() for a libFuzzer target that feeds it every file under
-// the directories (or the files) given, once each. Built with the normal compiler, so the
-// plain test suite runs every corpus input, the regression inputs of past findings among
-// them, without clang or libFuzzer. A finding aborts, and ctest names the test.
+// the directories (or the files) given, once each, each in a child process of its own so
+// that one crash does not hide the next. Built with the normal compiler, so the plain test
+// suite runs every corpus input, the regression inputs of past findings among them,
+// without clang or libFuzzer. It names every input that fails and exits 1 if any did.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
 #include <vector>
+
+#include <sys/wait.h>
+#include <unistd.h>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size);
 
@@ -33,6 +38,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "no corpus inputs given\n");
     return 1;
   }
+  std::vector<std::string> failed;
   for (const auto& path : inputs) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
@@ -40,9 +46,23 @@ int main(int argc, char** argv) {
       return 1;
     }
     const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    std::fprintf(stderr, "replaying %s (%zu bytes)\n", path.c_str(), bytes.size());
-    LLVMFuzzerTestOneInput(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
+    std::fflush(nullptr);
+    const pid_t child = ::fork();
+    if (child == 0) {
+      LLVMFuzzerTestOneInput(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
+      std::exit(0);  // atexit handlers run: a target may clean up after itself
+    }
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+      const auto how = WIFSIGNALED(status) ? "signal " + std::to_string(WTERMSIG(status))
+                                           : "exit " + std::to_string(WEXITSTATUS(status));
+      std::fprintf(stderr, "FAILED (%s): %s (%zu bytes)\n", how.c_str(), path.c_str(),
+                   bytes.size());
+      failed.push_back(path.string());
+    }
   }
-  std::printf("replayed %zu inputs\n", inputs.size());
-  return 0;
+  std::printf("replayed %zu inputs, %zu failed\n", inputs.size(), failed.size());
+  for (const auto& path : failed) std::printf("  failed: %s\n", path.c_str());
+  return failed.empty() ? 0 : 1;
 }
