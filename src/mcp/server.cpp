@@ -85,6 +85,11 @@ McpServer::McpServer(asio::any_io_executor executor, ServerInfo info,
 }
 
 Json McpServer::initialize(const Json& params) {
+  if (params.is_object() && params.contains("protocolVersion") &&
+      !params["protocolVersion"].is_string()) {
+    throw RpcError(jsonrpc::code::kInvalidParams,
+                   "Invalid params: \"protocolVersion\" must be a string");
+  }
   const auto requested = params.is_object() ? params.value("protocolVersion", std::string()) : "";
   const auto* match = std::find(std::begin(kSupportedProtocolVersions),
                                 std::end(kSupportedProtocolVersions), requested);

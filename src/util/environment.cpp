@@ -7,6 +7,7 @@
 namespace codex_mcp::util {
 
 std::string env_or_empty(const char* name) {
+  // NOLINTNEXTLINE(concurrency-mt-unsafe): nothing in the server modifies its environment
   const char* value = std::getenv(name);
   return value ? value : "";
 }

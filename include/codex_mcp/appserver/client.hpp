@@ -61,7 +61,7 @@ struct AppServerSettings {
   std::string name = "app-server";         ///< for logs
   std::chrono::milliseconds initialize_timeout{30000};
   std::chrono::milliseconds request_timeout{120000};  ///< default for the typed calls
-  std::size_t max_line_bytes = 64 * 1024 * 1024;
+  std::size_t max_line_bytes = std::size_t{64} << 20;
 };
 
 struct AppServerHandlers {

@@ -62,7 +62,7 @@ class SessionJournal : public std::enable_shared_from_this<SessionJournal> {
   const std::string& last_error() const { return last_error_; }
 
   static constexpr auto kFlushDelay = std::chrono::milliseconds(100);
-  static constexpr std::size_t kFlushBytes = 64 * 1024;
+  static constexpr std::size_t kFlushBytes = std::size_t{64} << 10;
 
  private:
   SessionJournal(boost::asio::any_io_executor executor, std::filesystem::path dir);

@@ -1,0 +1,69 @@
+// Drives the MCP server side in process: bytes from a client go through the real line
+// framing into the real McpServer (jsonrpc::Peer, the handshake, tools/call with the real
+// descriptors and decoders), on a loop that runs after every line as the server's does.
+// Every line the server writes must be a JSON-RPC message, and no input may be answered
+// with an internal error (-32603, or a tool's `Error [INTERNAL]`): each is a finding.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+
+#include "codex_mcp/mcp/server.hpp"
+#include "codex_mcp/transport/line_splitter.hpp"
+#include "decoding_tools.hpp"
+#include "fuzz_support.hpp"
+
+namespace codex_mcp::fuzz {
+
+inline std::vector<mcp::ResourceDefinition> sample_resources() {
+  return {
+      {{{"uri", "codex://server-info"}, {"name", "server-info"}, {"mimeType", "application/json"}},
+       [] { return std::string(R"({"name":"codex-mcp"})"); }},
+      {{{"uri", "codex://docs/tools"}, {"name", "tools"}}, [] { return std::string("# Tools"); }}};
+}
+
+inline void check_server_line(const std::string& line) {
+  if (const auto problem = jsonrpc_problem(line); !problem.empty()) finding(problem, line);
+  const auto message = Json::parse(line);
+  if (const auto error = message.find("error"); error != message.end()) {
+    if ((*error)["code"] == -32603) finding("an internal error answered an input", line);
+  }
+  if (line.find("Error [INTERNAL]") != std::string::npos) {
+    finding("a tool answered an input with an internal error", line);
+  }
+}
+
+/// Feeds `bytes` as the client's stdin, runs the loop to the end, checks what was written.
+inline void drive_mcp_server(std::string_view bytes) {
+  quiet_logging();
+  constexpr std::size_t kMaxLineBytes = 16u << 20;  // the server's default --max-line-bytes
+  boost::asio::io_context io{1};
+  std::vector<std::string> written;
+  {
+    mcp::ServerInfo info;
+    info.version = "fuzz";
+    mcp::McpServer server(io.get_executor(), std::move(info), decoding_tools(), sample_resources(),
+                          [&written](std::string line) { written.push_back(std::move(line)); });
+    const auto run_ready = [&io] {
+      io.restart();
+      io.poll();
+    };
+    transport::LineSplitter splitter(
+        kMaxLineBytes,
+        [&](std::string line) {
+          server.receive_line(line);
+          run_ready();
+        },
+        [&](std::size_t size) { server.receive_oversized(size); });
+    splitter.feed(bytes);
+    splitter.finish();
+    io.restart();
+    io.run();
+  }
+  for (const auto& line : written) check_server_line(line);
+}
+
+}  // namespace codex_mcp::fuzz
