@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { check, finish } from "./tap.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(path.join(here, "../../.deps/npm/package.json"));
@@ -17,19 +18,6 @@ const { StdioClientTransport } = await import(require.resolve("@modelcontextprot
 const binary = process.argv[2];
 assert.ok(binary, "usage: node modern_client_test.mjs /path/to/codex-mcp");
 const stateDir = "/tmp/codex-mcp-modern-sdk-test-state";
-
-let passed = 0;
-let failed = 0;
-async function check(name, fn) {
-  try {
-    await fn();
-    passed++;
-    console.log(`ok - ${name}`);
-  } catch (error) {
-    failed++;
-    console.log(`not ok - ${name}\n  ${error.stack}`);
-  }
-}
 
 async function connect(versionNegotiation) {
   const transport = new StdioClientTransport({
@@ -121,5 +109,4 @@ await check("in its legacy mode the same client gets the 2025 protocol", async (
   await legacy.close();
 });
 
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+finish();

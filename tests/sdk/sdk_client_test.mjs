@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { check, finish } from "./tap.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(path.join(here, "../../.deps/npm/package.json"));
@@ -16,19 +17,6 @@ const { StdioClientTransport } = require("@modelcontextprotocol/sdk/client/stdio
 
 const binary = process.argv[2];
 assert.ok(binary, "usage: node sdk_client_test.mjs /path/to/codex-mcp");
-
-let passed = 0;
-let failed = 0;
-async function check(name, fn) {
-  try {
-    await fn();
-    passed++;
-    console.log(`ok - ${name}`);
-  } catch (error) {
-    failed++;
-    console.log(`not ok - ${name}\n  ${error.stack}`);
-  }
-}
 
 const transport = new StdioClientTransport({
   command: binary,
@@ -118,5 +106,4 @@ await check("a bad tool call is an isError result, not a broken connection", asy
 });
 
 await client.close();
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+finish();
