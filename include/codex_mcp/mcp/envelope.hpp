@@ -5,7 +5,7 @@
 // requests. A request without an envelope is legacy (2025: initialize, then plain
 // requests). read_envelope() decides the era of one request from its params alone;
 // ModernResults adds what a modern result must carry. Nothing here knows about tools or
-// sessions.
+// sessions. Threading: no shared state (ModernResults is immutable once built), any thread.
 #pragma once
 
 #include <cstdint>
