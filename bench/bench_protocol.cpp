@@ -1,9 +1,10 @@
 // Protocol benchmark: prints figures, asserts nothing (machines here are shared and noisy).
 //   time from spawn to the initialize answer, idle RSS, and the round trip of ping and
 //   tools/list over pipes (median and p99 over many calls). With the fake app-server: its
-//   flood ingest, then where the time of a round trip goes: the server's own share of each
-//   request (from its debug log, "answered <method> <id> in N us": parse, handler and
-//   serialisation) next to what the client observes (plus pipes, threads and its parse).
+//   flood ingest, then where the time of a round trip goes (2025 and 2026-07-28 requests):
+//   the server's own share of each request (from its debug log, "answered <method> <id> in
+//   N us": parse, handler and serialisation) next to what the client observes (plus pipes,
+//   threads and its parse).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -151,9 +152,13 @@ void flood(const std::string& fake) {
     std::string label, method;
     Json params;
   };
+  // A 2026-07-28 request: the same call with the envelope every modern request carries.
+  const Json envelope = {{"io.modelcontextprotocol/protocolVersion", "2026-07-28"},
+                         {"io.modelcontextprotocol/clientCapabilities", Json::object()}};
   const std::vector<Case> cases = {
       {"ping", "ping", Json::object()},
       {"tools/list", "tools/list", Json::object()},
+      {"tools/list (2026)", "tools/list", {{"_meta", envelope}}},
       {"poll, one new event",
        "tools/call",
        {{"name", "codex_check"},
@@ -176,7 +181,10 @@ void flood(const std::string& fake) {
           {"pollOptions", {{"includeResult", false}}}}}}},
       {"codex_session list",
        "tools/call",
-       {{"name", "codex_session"}, {"arguments", {{"action", "list"}}}}}};
+       {{"name", "codex_session"}, {"arguments", {{"action", "list"}}}}},
+      {"session list (2026)",
+       "tools/call",
+       {{"name", "codex_session"}, {"arguments", {{"action", "list"}}}, {"_meta", envelope}}}};
   constexpr int kCalls = 1000;
   std::vector<std::pair<std::string, RoundTrips>> clients;
   int first = 100000;

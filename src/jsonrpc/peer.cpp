@@ -84,7 +84,12 @@ void Peer::on_request_serialized(const std::string& method, SerializedRequestHan
   request_handlers_[method] = std::move(handler);
 }
 void Peer::on_request_fixed(const std::string& method, std::string serialized_result) {
-  fixed_results_[method] = std::move(serialized_result);
+  immediate_handlers_[method] = [result = std::move(serialized_result)](const Json&) {
+    return result;
+  };
+}
+void Peer::on_request_immediate(const std::string& method, ImmediateRequestHandler handler) {
+  immediate_handlers_[method] = std::move(handler);
 }
 void Peer::on_notification(const std::string& method, NotificationHandler handler) {
   notification_handlers_[method] = std::move(handler);
@@ -206,17 +211,9 @@ void Peer::dispatch_notification(const std::string& method, const Json& params) 
 
 void Peer::dispatch_request(Json id, const std::string& method, Json params,
                             std::chrono::steady_clock::time_point received) {
-  if (const auto fixed = fixed_results_.find(method); fixed != fixed_results_.end()) {
-    if (incoming_.contains(id.dump())) {
-      send({{"jsonrpc", "2.0"},
-            {"id", id},
-            {"error",
-             {{"code", code::kInvalidRequest},
-              {"message", "Invalid Request: id " + id.dump() + " is already in use"}}}});
-      return;
-    }
-    send_line_(result_line(id, fixed->second));
-    log_timing(id, method, received);
+  if (const auto immediate = immediate_handlers_.find(method);
+      immediate != immediate_handlers_.end()) {
+    answer_immediately(id, method, params, immediate->second, received);
     return;
   }
   SerializedRequestHandler handler;
@@ -250,6 +247,37 @@ void Peer::dispatch_request(Json id, const std::string& method, Json params,
                                                   std::exception_ptr error, std::string result) {
                                                 self->finish_request(id, error, std::move(result));
                                               }));
+}
+
+void Peer::answer_immediately(const Json& id, const std::string& method, const Json& params,
+                              const ImmediateRequestHandler& handler,
+                              std::chrono::steady_clock::time_point received) {
+  if (incoming_.contains(id.dump())) {
+    send({{"jsonrpc", "2.0"},
+          {"id", id},
+          {"error",
+           {{"code", code::kInvalidRequest},
+            {"message", "Invalid Request: id " + id.dump() + " is already in use"}}}});
+    return;
+  }
+  std::string result;
+  try {
+    result = handler(params);
+  } catch (const RpcError& e) {
+    send({{"jsonrpc", "2.0"}, {"id", id}, {"error", e.to_json()}});
+    log_timing(id, method, received);
+    return;
+  } catch (const std::exception& e) {
+    spdlog::error("[{}] request {} failed: {}", options_.name, id.dump(), e.what());
+    send({{"jsonrpc", "2.0"},
+          {"id", id},
+          {"error",
+           {{"code", code::kInternalError},
+            {"message", std::string("Internal error: ") + e.what()}}}});
+    return;
+  }
+  send_line_(result_line(id, result));
+  log_timing(id, method, received);
 }
 
 void Peer::finish_request(const Json& id, std::exception_ptr error, std::string result) {

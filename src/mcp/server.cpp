@@ -14,6 +14,7 @@ namespace asio = boost::asio;
 namespace codex_mcp::mcp {
 
 using jsonrpc::RpcError;
+using jsonrpc::to_line;
 
 std::string make_tool_result(Json value) {
   // structuredContent must be an object; scalars and arrays are wrapped as {value}.
@@ -21,7 +22,7 @@ std::string make_tool_result(Json value) {
     Json wrapped = {{"value", std::move(value)}};
     value = std::move(wrapped);
   }
-  const auto structured = jsonrpc::to_line(value);
+  const auto structured = to_line(value);
   // Clients show the text and programs read structuredContent: the same JSON twice, so
   // it is serialised once and spliced in (a poll can carry hundreds of KiB of output).
   std::string result;
@@ -50,30 +51,76 @@ std::string make_tool_error(const std::string& code, const std::string& message)
   return jsonrpc::to_line(error);
 }
 
+namespace {
+
+// The lists and discover are fixed for the life of the process and hold nothing about the
+// caller; a read may report live facts about this machine (state dir, config).
+constexpr CacheHint kFixedCache{.ttl_ms = 300'000, .scope = "public"};
+constexpr CacheHint kReadCache{.ttl_ms = 0, .scope = "private"};
+
+// The SDK's rule for initialize: only a valid modern envelope makes it a modern request
+// (which then has no such method); anything else is the legacy handshake.
+bool carries_valid_envelope(const Json& params) {
+  try {
+    return read_envelope(params).has_value();
+  } catch (const RpcError&) {
+    return false;
+  }
+}
+
+// Runs `answer` for a modern request, giving its errors the modern codes.
+template <class Answer>
+auto with_modern_errors(Answer&& answer) {
+  try {
+    return answer();
+  } catch (const RpcError& e) {
+    throw RpcError(modern_error_code(e.code()), e.what(), e.data());
+  }
+}
+
+}  // namespace
+
 McpServer::McpServer(asio::any_io_executor executor, ServerInfo info,
                      std::vector<ToolDefinition> tools, std::vector<ResourceDefinition> resources,
                      jsonrpc::Peer::SendLine send_line)
-    : info_(std::move(info)), tools_(std::move(tools)), resources_(std::move(resources)) {
+    : info_(std::move(info)),
+      tools_(std::move(tools)),
+      resources_(std::move(resources)),
+      modern_(info_.name, info_.version) {
   peer_ = jsonrpc::Peer::create(std::move(executor), {.name = "mcp"}, std::move(send_line));
-  peer_->on_request("initialize",
-                    [this](Json params) -> asio::awaitable<Json> { co_return initialize(params); });
-  peer_->on_request("ping", [](Json) -> asio::awaitable<Json> { co_return Json::object(); });
-  // The list never changes: serialised once (~0.3 ms per call otherwise).
-  peer_->on_request_fixed("tools/list", jsonrpc::to_line(list_tools()));
-  peer_->on_request_fixed("resources/list", jsonrpc::to_line(list_resources()));
-  peer_->on_request_fixed("resources/templates/list", R"({"resourceTemplates":[]})");
-  peer_->on_request("resources/read", [this](Json params) -> asio::awaitable<Json> {
-    co_return read_resource(params);
+  // The era of each request comes from its own params (mcp/envelope): a modern _meta
+  // envelope, or none (legacy). initialize is the legacy opener; the probe is modern.
+  peer_->on_request_immediate("initialize", [this](const Json& params) {
+    if (carries_valid_envelope(params)) {
+      throw RpcError(jsonrpc::code::kMethodNotFound,
+                     "Method not found: initialize (not in MCP 2026-07-28; this request is "
+                     "modern by its _meta envelope)");
+    }
+    return to_line(initialize(params));
+  });
+  peer_->on_request_immediate("server/discover", [this](const Json& params) {
+    read_envelope(params);  // validated when sent; the probe itself may come without one
+    return discover_text_;
+  });
+  discover_text_ = to_line(modern_.stamp(discover(), kFixedCache));
+  peer_->on_request_immediate("ping", [](const Json& params) -> std::string {
+    if (read_envelope(params)) {
+      throw RpcError(jsonrpc::code::kMethodNotFound,
+                     "Method not found: ping (removed in MCP 2026-07-28)");
+    }
+    return "{}";
+  });
+  // The lists never change: serialised once per era (~0.3 ms per call otherwise).
+  serve_fixed("tools/list", list_tools());
+  serve_fixed("resources/list", list_resources());
+  serve_fixed("resources/templates/list", list_resource_templates());
+  peer_->on_request_immediate("resources/read", [this](const Json& params) {
+    if (!read_envelope(params)) return to_line(read_resource(params));
+    return with_modern_errors(
+        [&] { return to_line(modern_.stamp(read_resource(params), kReadCache)); });
   });
   peer_->on_request_serialized("tools/call",
-                               [this](Json params) { return call_tool(std::move(params)); });
-  // A 2026 draft probe sent by Claude Code and Inspector before initialize: refusing it at
-  // once makes them fall back to initialize without waiting for a timeout.
-  peer_->on_request("server/discover", [](Json) -> asio::awaitable<Json> {
-    throw RpcError(jsonrpc::code::kMethodNotFound,
-                   "Method not found: server/discover (use initialize)");
-    co_return Json();
-  });
+                               [this](Json params) { return answer_tool_call(std::move(params)); });
   peer_->on_notification("notifications/initialized",
                          [](const Json&) { spdlog::debug("client initialized"); });
   peer_->on_notification("notifications/cancelled", [this](const Json& params) {
@@ -82,6 +129,27 @@ McpServer::McpServer(asio::any_io_executor executor, ServerInfo info,
       peer_->cancel_incoming(params["requestId"]);
     }
   });
+}
+
+void McpServer::serve_fixed(const std::string& method, const Json& result) {
+  peer_->on_request_immediate(
+      method, [legacy = to_line(result), modern = to_line(modern_.stamp(result, kFixedCache))](
+                  const Json& params) { return read_envelope(params) ? modern : legacy; });
+}
+
+Json McpServer::discover() const {
+  Json result = {
+      {"supportedVersions", modern_protocol_versions()},
+      {"capabilities", capabilities()},
+  };
+  if (!info_.instructions.empty()) result["instructions"] = info_.instructions;
+  return result;
+}
+
+Json McpServer::capabilities() {
+  // Only what is served; no tasks extension yet (tool calls answer synchronously).
+  return {{"tools", {{"listChanged", false}}},
+          {"resources", {{"subscribe", false}, {"listChanged", false}}}};
 }
 
 Json McpServer::initialize(const Json& params) {
@@ -102,9 +170,7 @@ Json McpServer::initialize(const Json& params) {
   }
   Json result = {
       {"protocolVersion", protocol_version_},
-      {"capabilities",
-       {{"tools", {{"listChanged", false}}},
-        {"resources", {{"subscribe", false}, {"listChanged", false}}}}},
+      {"capabilities", capabilities()},
       {"serverInfo", {{"name", info_.name}, {"title", info_.title}, {"version", info_.version}}},
   };
   if (!info_.instructions.empty()) result["instructions"] = info_.instructions;
@@ -121,6 +187,10 @@ Json McpServer::list_resources() const {
   Json resources = Json::array();
   for (const auto& resource : resources_) resources.push_back(resource.descriptor);
   return {{"resources", std::move(resources)}};
+}
+
+Json McpServer::list_resource_templates() {
+  return {{"resourceTemplates", Json::array()}};
 }
 
 Json McpServer::read_resource(const Json& params) const {
@@ -141,6 +211,12 @@ Json McpServer::read_resource(const Json& params) const {
     content["mimeType"] = resource->descriptor["mimeType"];
   }
   return {{"contents", Json::array({std::move(content)})}};
+}
+
+asio::awaitable<std::string> McpServer::answer_tool_call(Json params) {
+  const bool modern = read_envelope(params).has_value();
+  auto result = co_await call_tool(std::move(params));
+  co_return modern ? modern_.stamp_serialized(result) : result;
 }
 
 asio::awaitable<std::string> McpServer::call_tool(Json params) {

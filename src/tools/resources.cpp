@@ -48,6 +48,7 @@ Json server_info(const session::SessionManager& sessions, std::int64_t started_m
   ::uname(&host);
   Json protocols = Json::array();
   for (const auto protocol : mcp::kSupportedProtocolVersions) protocols.push_back(protocol);
+  for (const auto protocol : mcp::kModernProtocolVersions) protocols.push_back(protocol);
   Json runtime = {
       {"language", "C++20"},
       {"compiler", __VERSION__},

@@ -144,7 +144,7 @@ class E2EFixture : public ::testing::Test {
       env.push_back(entry);
     }
     auto server = std::make_unique<McpProcess>(CODEX_MCP_BINARY, std::vector<std::string>{}, env);
-    server->initialize();
+    if (legacy_handshake_) server->initialize();
     return server;
   }
 
@@ -212,6 +212,7 @@ class E2EFixture : public ::testing::Test {
   }
 
   fs::path root_;
+  bool legacy_handshake_ = true;  ///< false: a modern client, which sends no initialize
   std::unique_ptr<McpProcess> model_;
   std::unique_ptr<McpProcess> server_;
 };

@@ -1,11 +1,14 @@
 // A real MCP client against build/codex-mcp: the official TypeScript SDK (pinned in
 // scripts/deps) connects over stdio, lists the five tools, pings, and checks that a bad
-// tool call comes back as an isError result while the connection stays usable.
+// tool call comes back as an isError result while the connection stays usable. It opens
+// the way a dual-era client that falls back does: a server/discover probe on the same process
+// first, answered (the server speaks 2026-07-28 too), then the 2025 initialize handshake.
 // Usage: node sdk_client_test.mjs /abs/path/to/codex-mcp
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { check, finish } from "./tap.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(path.join(here, "../../.deps/npm/package.json"));
@@ -15,27 +18,54 @@ const { StdioClientTransport } = require("@modelcontextprotocol/sdk/client/stdio
 const binary = process.argv[2];
 assert.ok(binary, "usage: node sdk_client_test.mjs /path/to/codex-mcp");
 
-let passed = 0;
-let failed = 0;
-async function check(name, fn) {
-  try {
-    await fn();
-    passed++;
-    console.log(`ok - ${name}`);
-  } catch (error) {
-    failed++;
-    console.log(`not ok - ${name}\n  ${error.stack}`);
-  }
-}
-
 const transport = new StdioClientTransport({
   command: binary,
   args: [],
   env: { ...process.env, CODEX_MCP_STATE_DIR: "/tmp/codex-mcp-sdk-test-state" },
   stderr: "pipe",
 });
+// Sends the probe on the child's own pipes before the SDK's initialize, and keeps its answer.
+class ProbingTransport {
+  constructor(inner) {
+    this.inner = inner;
+  }
+  async start() {
+    await this.inner.start();
+    this.probe = await new Promise((resolve, reject) => {
+      this.inner.onmessage = (message) => {
+        if (message.id === "server-discover-probe-1") resolve(message);
+      };
+      this.inner.onerror = reject;
+      this.inner.send({
+        jsonrpc: "2.0", id: "server-discover-probe-1", method: "server/discover",
+        params: { _meta: {
+          "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+          "io.modelcontextprotocol/clientInfo": { name: "codex-mcp-sdk-test", version: "1.0.0" },
+          "io.modelcontextprotocol/clientCapabilities": {},
+        } },
+      });
+    });
+    this.inner.onmessage = (message) => this.onmessage?.(message);
+    this.inner.onerror = (error) => this.onerror?.(error);
+    this.inner.onclose = () => this.onclose?.();
+  }
+  send(message, options) {
+    return this.inner.send(message, options);
+  }
+  close() {
+    return this.inner.close();
+  }
+}
+
+const probing = new ProbingTransport(transport);
 const client = new Client({ name: "codex-mcp-sdk-test", version: "1.0.0" });
-await client.connect(transport);
+await client.connect(probing);
+
+await check("the discover probe is answered, and initialize after it is the 2025 protocol", async () => {
+  assert.deepEqual(probing.probe.result.supportedVersions, ["2026-07-28"]);
+  assert.equal(client.getServerVersion().name, "codex-mcp");
+  assert.deepEqual(await client.ping(), {});
+});
 
 await check("negotiates a protocol version and names the server", async () => {
   assert.equal(client.getServerVersion().name, "codex-mcp");
@@ -76,5 +106,4 @@ await check("a bad tool call is an isError result, not a broken connection", asy
 });
 
 await client.close();
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+finish();

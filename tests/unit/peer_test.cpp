@@ -130,6 +130,24 @@ TEST_F(PeerTest, FixedResultIsAnsweredAtOnceWithEachRequestsId) {
   drain();
 }
 
+TEST_F(PeerTest, ImmediateHandlerAnswersFromParamsAtOnceAndItsRpcErrorIsTheReply) {
+  auto peer = make();
+  peer->on_request_immediate("pick", [](const Json& params) -> std::string {
+    if (params.contains("bad")) throw RpcError(code::kInvalidParams, "bad", Json{{"k", 1}});
+    return params.contains("a") ? R"({"v":"a"})" : R"({"v":"b"})";
+  });
+  peer->receive_line(R"({"jsonrpc":"2.0","id":1,"method":"pick","params":{"a":true}})");
+  peer->receive_line(R"({"jsonrpc":"2.0","id":2,"method":"pick"})");
+  peer->receive_line(R"({"jsonrpc":"2.0","id":3,"method":"pick","params":{"bad":true}})");
+  ASSERT_EQ(sent.size(), 3u);  // no loop turn needed
+  EXPECT_EQ(sent[0]["result"], (Json{{"v", "a"}}));
+  EXPECT_EQ(sent[1]["result"], (Json{{"v", "b"}}));
+  EXPECT_EQ(sent[2]["id"], 3);
+  EXPECT_EQ(sent[2]["error"],
+            (Json{{"code", code::kInvalidParams}, {"message", "bad"}, {"data", {{"k", 1}}}}));
+  EXPECT_EQ(peer->incoming_in_flight(), 0u);
+}
+
 TEST_F(PeerTest, DuplicateInFlightIdIsRejected) {
   auto peer = make();
   peer->on_request("slow", [this](Json) -> asio::awaitable<Json> {

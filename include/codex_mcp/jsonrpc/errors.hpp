@@ -18,7 +18,8 @@ inline constexpr int kInvalidRequest = -32600;
 inline constexpr int kMethodNotFound = -32601;
 inline constexpr int kInvalidParams = -32602;
 inline constexpr int kInternalError = -32603;
-inline constexpr int kResourceNotFound = -32002;  ///< MCP's, for resources/read
+inline constexpr int kResourceNotFound = -32002;  ///< MCP's, for resources/read (2025 era)
+inline constexpr int kUnsupportedProtocolVersion = -32022;  ///< MCP 2026-07-28's
 // Local outcomes of an outgoing call that never reach the wire (one shares MCP's number).
 inline constexpr int kRequestTimeout = -32001;
 inline constexpr int kConnectionClosed = -32002;

@@ -41,6 +41,10 @@ class Peer : public std::enable_shared_from_this<Peer> {
   /// Gives its result already as JSON text: for results that are large, or hold a JSON
   /// text of their own (an MCP tool result carries its content twice), serialised once.
   using SerializedRequestHandler = std::function<boost::asio::awaitable<std::string>(Json params)>;
+  /// Answers at once on the reader's stack, with no coroutine: for cheap results that
+  /// are mostly already serialised (a list picked by the request's protocol era). Gives
+  /// JSON text; an RpcError it throws becomes the error reply.
+  using ImmediateRequestHandler = std::function<std::string(const Json& params)>;
   using NotificationHandler = std::function<void(const Json& params)>;
   using AnyRequestHandler =
       std::function<boost::asio::awaitable<Json>(std::string method, Json params)>;
@@ -58,6 +62,7 @@ class Peer : public std::enable_shared_from_this<Peer> {
   /// A request whose result never changes, given already serialised (one JSON text):
   /// answered at once, with no coroutine and no serialisation per call (tools/list).
   void on_request_fixed(const std::string& method, std::string serialized_result);
+  void on_request_immediate(const std::string& method, ImmediateRequestHandler handler);
   void on_notification(const std::string& method, NotificationHandler handler);
   /// Fallbacks for methods without their own handler.
   void on_any_request(AnyRequestHandler handler);
@@ -98,6 +103,9 @@ class Peer : public std::enable_shared_from_this<Peer> {
 
   void dispatch_request(Json id, const std::string& method, Json params,
                         std::chrono::steady_clock::time_point received);
+  void answer_immediately(const Json& id, const std::string& method, const Json& params,
+                          const ImmediateRequestHandler& handler,
+                          std::chrono::steady_clock::time_point received);
   /// At debug level: how long the request took here, from its line to its reply.
   void log_timing(const Json& id, const std::string& method,
                   std::chrono::steady_clock::time_point received) const;
@@ -111,7 +119,7 @@ class Peer : public std::enable_shared_from_this<Peer> {
   PeerOptions options_;
   SendLine send_line_;
   std::unordered_map<std::string, SerializedRequestHandler> request_handlers_;
-  std::unordered_map<std::string, std::string> fixed_results_;  // serialised
+  std::unordered_map<std::string, ImmediateRequestHandler> immediate_handlers_;
   std::unordered_map<std::string, NotificationHandler> notification_handlers_;
   AnyRequestHandler any_request_;
   AnyNotificationHandler any_notification_;

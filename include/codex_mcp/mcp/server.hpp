@@ -1,9 +1,12 @@
 // McpServer: the MCP protocol on top of a JSON-RPC Peer.
 //
-// Owns the handshake (server/discover fallback, initialize version negotiation, ping),
-// tools/list and tools/call (tool outcomes as CallToolResult), and the read-only
-// resources (resources/list, resources/read, an empty resources/templates/list). Knows nothing
-// about codex: tools arrive as ToolDefinitions. Threading: the loop's executor only.
+// Serves both MCP eras on one connection, deciding per request (mcp/envelope): the legacy
+// 2025 revisions (initialize version negotiation, ping) and the modern 2026-07-28 one
+// (server/discover, a _meta envelope on every request, resultType/cache hints/serverInfo on
+// every result). The same handlers answer both: tools/list and tools/call (tool outcomes
+// as CallToolResult), and the read-only resources (resources/list, resources/read,
+// resources/templates/list). Knows nothing about codex: tools arrive as ToolDefinitions.
+// Threading: the loop's executor only.
 #pragma once
 
 #include <memory>
@@ -14,12 +17,14 @@
 #include <boost/asio/any_io_executor.hpp>
 
 #include "codex_mcp/jsonrpc/peer.hpp"
+#include "codex_mcp/mcp/envelope.hpp"
 #include "codex_mcp/mcp/resource.hpp"
 #include "codex_mcp/mcp/tool.hpp"
 
 namespace codex_mcp::mcp {
 
-/// Protocol revisions we speak, oldest first; the last one is offered by default.
+/// Legacy protocol revisions we negotiate in initialize, oldest first; the last one is
+/// offered by default. The modern ones are in envelope.hpp.
 inline constexpr std::string_view kSupportedProtocolVersions[] = {"2025-03-26", "2025-06-18",
                                                                   "2025-11-25"};
 
@@ -39,19 +44,27 @@ class McpServer {
   void receive_line(std::string_view line) { peer_->receive_line(line); }
   void receive_oversized(std::size_t size) { peer_->receive_oversized(size); }
   std::size_t requests_in_flight() const { return peer_->incoming_in_flight(); }
-  /// The client version agreed in initialize (empty before it).
+  /// The legacy version agreed in initialize (empty before it, and for modern clients).
   const std::string& protocol_version() const { return protocol_version_; }
 
  private:
+  /// A request whose result is fixed for the process: one serialised text per era.
+  void serve_fixed(const std::string& method, const Json& result);
+  static Json capabilities();
   Json initialize(const Json& params);
+  Json discover() const;
   Json list_tools() const;
   Json list_resources() const;
+  static Json list_resource_templates();
   Json read_resource(const Json& params) const;
+  boost::asio::awaitable<std::string> answer_tool_call(Json params);
   boost::asio::awaitable<std::string> call_tool(Json params);
 
   ServerInfo info_;
   std::vector<ToolDefinition> tools_;
   std::vector<ResourceDefinition> resources_;
+  ModernResults modern_;
+  std::string discover_text_;  ///< the DiscoverResult, serialised once
   std::shared_ptr<jsonrpc::Peer> peer_;
   std::string protocol_version_;
 };
