@@ -24,7 +24,7 @@ endif()
 install(PROGRAMS $<TARGET_FILE:codex-mcp-portable> DESTINATION ${CMAKE_INSTALL_BINDIR}
   RENAME codex-mcp)
 install(FILES LICENSE README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
-install(FILES docs/architecture.md docs/state.md docs/tools.md
+install(FILES docs/architecture.md docs/state.md docs/tools.md docs/porting.md docs/releasing.md
   DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs)
 
 set(CPACK_PACKAGE_NAME codex-mcp)
