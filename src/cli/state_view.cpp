@@ -11,6 +11,8 @@ namespace fs = std::filesystem;
 
 std::vector<store::StoredSession> sessions_newest_first(const fs::path& state_dir,
                                                         std::vector<std::string>& warnings) {
+  std::error_code ec;
+  if (!fs::exists(state_dir / "sessions", ec)) return {};  // no server has used it yet
   auto scan = store::scan_sessions(state_dir / "sessions");
   warnings.insert(warnings.end(), scan.warnings.begin(), scan.warnings.end());
   std::stable_sort(scan.sessions.begin(), scan.sessions.end(), [](const auto& a, const auto& b) {

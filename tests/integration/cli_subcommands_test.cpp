@@ -105,6 +105,8 @@ TEST_F(CliSubcommands, SessionsShowTailAndDoctorReadWhatARealSessionLeft) {
       run_cli({"sessions", "--json", "--state-dir", (root_ / "nothing-here").string()});
   ASSERT_EQ(elsewhere.exit_code, 0) << elsewhere.err;
   EXPECT_EQ(Json::parse(elsewhere.out), Json::array());
+  EXPECT_TRUE(elsewhere.err.empty())
+      << "a state directory no server has used is not an error: " << elsewhere.err;
   EXPECT_FALSE(fs::exists(root_ / "nothing-here")) << "a reader creates nothing";
 
   const auto shown = run_cli({"show", second_id});
