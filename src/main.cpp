@@ -7,6 +7,7 @@
 #include "codex_mcp/app/logging.hpp"
 #include "codex_mcp/app/options.hpp"
 #include "codex_mcp/app/server_app.hpp"
+#include "codex_mcp/cli/subcommands.hpp"
 
 int main(int argc, char** argv) {
   // A write to a closed pipe (client or child gone) must be an EPIPE error, not a kill.
@@ -20,6 +21,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
+    if (!options.subcommand.name.empty()) return codex_mcp::cli::run_subcommand(options);
     return codex_mcp::app::run_server(options);
   } catch (const std::exception& e) {
     spdlog::critical("fatal: {}", e.what());

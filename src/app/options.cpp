@@ -18,13 +18,40 @@ std::string default_state_dir() {
   return std::string(home && *home ? home : "/tmp") + "/.codex-mcp/state";
 }
 
+/// The terminal view (src/cli). The server's options stay valid after a subcommand
+/// (fallthrough), so `codex-mcp sessions --state-dir DIR` works as well as the other order.
+void add_subcommands(CLI::App& cli, Subcommand& chosen) {
+  cli.fallthrough();
+  cli.require_subcommand(0, 1);
+  auto* sessions = cli.add_subcommand(
+      "sessions",
+      "List the sessions in the state directory, newest first: id, status, age, cwd, model, "
+      "last activity, pending approvals");
+  sessions->add_flag("--json", chosen.json, "One JSON array, for scripts");
+  auto* show = cli.add_subcommand(
+      "show", "One session: its settings (no secrets), turns, final result and what changed");
+  show->add_option("id", chosen.session_id, "Session id (sess_...)")->required();
+  auto* tail = cli.add_subcommand(
+      "tail",
+      "A session's events as readable lines: agent text, commands and exit codes, file "
+      "changes, approvals, errors");
+  tail->add_option("id", chosen.session_id, "Session id (sess_...)")->required();
+  tail->add_flag("-f,--follow", chosen.follow,
+                 "Keep printing new events while the session is running (in any codex-mcp "
+                 "process), then exit");
+  cli.add_subcommand("doctor",
+                     "Check the setup for a person: which codex and its version, login, config "
+                     "files, the state directory, and what to do next");
+}
+
 }  // namespace
 
 ParseOutcome parse_options(int argc, const char* const* argv) {
   Options options;
   CLI::App cli{
       "codex-mcp: an MCP server (stdio) that runs OpenAI Codex agents in the background.\n"
-      "With no arguments it serves MCP on stdin/stdout; register it with your MCP client.",
+      "With no arguments it serves MCP on stdin/stdout; register it with your MCP client.\n"
+      "The subcommands show the sessions in the state directory to a person (read-only).",
       "codex-mcp"};
   cli.set_version_flag("--version", std::string("codex-mcp ") + kVersion);
   cli.add_option("--state-dir", options.state_dir, "Directory for persisted session state")
@@ -106,6 +133,8 @@ ParseOutcome parse_options(int argc, const char* const* argv) {
       ->envname("CODEX_MCP_RETENTION_MAX_MB")
       ->capture_default_str();
 
+  add_subcommands(cli, options.subcommand);
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -117,6 +146,9 @@ ParseOutcome parse_options(int argc, const char* const* argv) {
   } catch (const CLI::ParseError& e) {
     std::cerr << "codex-mcp: " << e.what() << "\nRun 'codex-mcp --help' for usage.\n";
     return {std::nullopt, 2};
+  }
+  if (const auto chosen = cli.get_subcommands(); !chosen.empty()) {
+    options.subcommand.name = chosen.front()->get_name();
   }
   for (const auto& duration : durations) {
     *duration.target = std::chrono::milliseconds(duration.value);

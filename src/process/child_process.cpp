@@ -12,7 +12,6 @@
 #include <set>
 #include <string_view>
 
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -30,6 +29,7 @@
 #include <boost/process/v2/stdio.hpp>
 
 #include "codex_mcp/process/identity.hpp"
+#include "codex_mcp/process/platform.hpp"
 #include "codex_mcp/transport/line_splitter.hpp"
 #include "process/spawn_env.hpp"
 
@@ -294,7 +294,9 @@ struct ChildSetup {
   error_code on_exec_setup(Launcher&, const Path&, const Argv&) {
     // Runs in the forked child: only async-signal-safe calls here.
     if (::setpgid(0, 0) != 0) return {errno, boost::system::system_category()};
-    if (::prctl(PR_SET_PDEATHSIG, SIGTERM) != 0) return {errno, boost::system::system_category()};
+    if (const int error = platform::set_parent_death_signal(SIGTERM); error != 0) {
+      return {error, boost::system::system_category()};
+    }
     if (::getppid() != parent) ::_exit(127);  // we died before prctl took effect
     if (cwd != nullptr && ::chdir(cwd) != 0) return {errno, boost::system::system_category()};
     return {};

@@ -1,61 +1,20 @@
 #include "codex_mcp/process/identity.hpp"
 
 #include <csignal>
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <thread>
 
-#include <dirent.h>
+#include "codex_mcp/process/platform.hpp"
 
 namespace codex_mcp::process {
 
 namespace {
 
-/// Fields of /proc/<pid>/stat after the command name (which may hold spaces and
-/// parentheses, so it is skipped up to its last ')'). fields[0] is the state (field 3).
-std::optional<std::vector<std::string>> stat_fields(int pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  if (!in || !std::getline(in, line)) return std::nullopt;
-  const auto close = line.rfind(')');
-  if (close == std::string::npos) return std::nullopt;
-  std::istringstream rest(line.substr(close + 1));
-  std::vector<std::string> fields;
-  for (std::string field; rest >> field;) fields.push_back(field);
-  if (fields.size() < 20) return std::nullopt;
-  return fields;
-}
-
-// Offsets into stat_fields(): field N of proc(5) is fields[N - 3].
-constexpr std::size_t kState = 0, kParent = 1, kGroup = 2, kStartTime = 19;
-
-const std::string& boot_id() {
-  static const std::string id = [] {
-    std::ifstream in("/proc/sys/kernel/random/boot_id");
-    std::string value;
-    std::getline(in, value);
-    return value;
-  }();
-  return id;
-}
-
-bool is_zombie(const std::vector<std::string>& fields) {
-  return fields[kState] == "Z" || fields[kState] == "X";
-}
-
-}  // namespace
-
+/// Every live process whose parent chain leads to `root` (not `root` itself).
 std::vector<ProcessIdentity> descendants_of(int root) {
   std::multimap<int, int> children;  // parent → child
-  if (DIR* dir = ::opendir("/proc")) {
-    while (const dirent* entry = ::readdir(dir)) {
-      const int pid = std::atoi(entry->d_name);
-      if (pid <= 0) continue;
-      if (const auto fields = stat_fields(pid))
-        children.emplace(std::stoi((*fields)[kParent]), pid);
-    }
-    ::closedir(dir);
+  for (const int pid : platform::all_pids()) {
+    if (const auto facts = platform::process_facts(pid)) children.emplace(facts->parent, pid);
   }
   std::vector<ProcessIdentity> out;
   std::vector<int> frontier{root};
@@ -73,24 +32,6 @@ std::vector<ProcessIdentity> descendants_of(int root) {
   return out;
 }
 
-std::vector<int> zombie_children_of(int parent) {
-  std::vector<int> out;
-  if (DIR* dir = ::opendir("/proc")) {
-    while (const dirent* entry = ::readdir(dir)) {
-      const int pid = std::atoi(entry->d_name);
-      if (pid <= 0) continue;
-      const auto fields = stat_fields(pid);
-      if (fields && is_zombie(*fields) && std::stoi((*fields)[kParent]) == parent) {
-        out.push_back(pid);
-      }
-    }
-    ::closedir(dir);
-  }
-  return out;
-}
-
-namespace {
-
 void signal_process_and_group(const ProcessIdentity& identity, int signal) {
   // Re-checked right before signalling: the identity may have died meanwhile and its pid
   // been taken by someone else.
@@ -102,11 +43,10 @@ void signal_process_and_group(const ProcessIdentity& identity, int signal) {
 }  // namespace
 
 std::optional<ProcessIdentity> identify(int pid) {
-  if (pid <= 0) return std::nullopt;
-  const auto fields = stat_fields(pid);
-  if (!fields || is_zombie(*fields)) return std::nullopt;
+  const auto facts = platform::process_facts(pid);
+  if (!facts || facts->zombie) return std::nullopt;
   return ProcessIdentity{
-      .pid = pid, .start_ticks = std::stoull((*fields)[kStartTime]), .boot_id = boot_id()};
+      .pid = pid, .start_ticks = facts->start_time, .boot_id = platform::boot_id()};
 }
 
 bool is_alive(const ProcessIdentity& identity) {
@@ -115,8 +55,8 @@ bool is_alive(const ProcessIdentity& identity) {
 }
 
 int process_group_of(int pid) {
-  const auto fields = stat_fields(pid);
-  return fields ? std::stoi((*fields)[kGroup]) : -1;
+  const auto facts = platform::process_facts(pid);
+  return facts ? facts->group : -1;
 }
 
 nlohmann::json to_json(const ProcessIdentity& identity) {
@@ -176,6 +116,15 @@ ReapReport reap(const std::vector<ProcessIdentity>& orphans, std::chrono::millis
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   return report;
+}
+
+std::vector<int> zombie_children_of(int parent) {
+  std::vector<int> out;
+  for (const int pid : platform::all_pids()) {
+    const auto facts = platform::process_facts(pid);
+    if (facts && facts->zombie && facts->parent == parent) out.push_back(pid);
+  }
+  return out;
 }
 
 }  // namespace codex_mcp::process

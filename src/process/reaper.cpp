@@ -3,22 +3,23 @@
 #include <cerrno>
 #include <cstring>
 
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <spdlog/spdlog.h>
 
 #include "codex_mcp/process/identity.hpp"
+#include "codex_mcp/process/platform.hpp"
 
 namespace codex_mcp::process {
 
 bool become_subreaper() {
-  if (::prctl(PR_SET_CHILD_SUBREAPER, 1) == 0) return true;
+  const int error = platform::become_child_subreaper();
+  if (error == 0) return true;
   spdlog::warn(
       "cannot become a child subreaper ({}): helpers codex starts in a session of "
       "their own may outlive codex-mcp",
-      std::strerror(errno));
+      std::strerror(error));
   return false;
 }
 

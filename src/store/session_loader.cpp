@@ -29,8 +29,8 @@ bool has_string(const Json& json, const char* key) {
   return it != json.end() && it->is_string();
 }
 
-/// A complete event line, or nullopt. Delta lines come back with type "" and the delta
-/// in data["delta"].
+}  // namespace
+
 std::optional<session::Event> parse_event_line(const std::string& line) {
   const auto json = util::parse_untrusted_json_or_discarded(line);
   if (!json.is_object() || !has_integer(json, "id") || json["id"].get<std::int64_t>() < 0) {
@@ -52,8 +52,6 @@ std::optional<session::Event> parse_event_line(const std::string& line) {
   event.data = json["data"];
   return event;
 }
-
-}  // namespace
 
 bool is_session_id(const std::string& name) {
   if (name.size() != 17 || name.rfind("sess_", 0) != 0) return false;

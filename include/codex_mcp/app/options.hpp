@@ -11,6 +11,14 @@
 
 namespace codex_mcp::app {
 
+/// A terminal subcommand (src/cli): the bare command serves MCP instead.
+struct Subcommand {
+  std::string name;        ///< sessions | show | tail | doctor; empty: serve MCP
+  std::string session_id;  ///< show, tail
+  bool json = false;       ///< sessions --json
+  bool follow = false;     ///< tail -f
+};
+
 struct Options {
   std::string state_dir;      ///< --state-dir / CODEX_MCP_STATE_DIR / ~/.codex-mcp/state
   std::string codex_path;     ///< --codex-path / CODEX_MCP_PATH: a filesystem path
@@ -36,6 +44,7 @@ struct Options {
   std::size_t retention_sessions = 200;
   std::uintmax_t retention_bytes = std::uintmax_t{1024} << 20;
   std::vector<std::string> warnings;  ///< configuration problems worth reporting (not fatal)
+  Subcommand subcommand;
 };
 
 /// What main() should do after parsing.

@@ -2,7 +2,7 @@
 //
 // A pid alone is not an identity: after a crash and a reboot or a long uptime the same
 // number may belong to an unrelated process. The kernel's start time of the process
-// (clock ticks since boot, /proc/<pid>/stat field 22) together with the boot id
+// (process/platform: on Linux, clock ticks since boot from /proc/<pid>/stat) with the boot id
 // identifies it for good, so recorded children are only ever signalled when all three
 // still match.
 #pragma once

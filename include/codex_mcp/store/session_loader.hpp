@@ -40,6 +40,10 @@ ScanResult scan_sessions(const std::filesystem::path& sessions_dir);
 /// meta.json of one session directory, validated; nullopt with `problem` set otherwise.
 std::optional<Json> load_meta(const std::filesystem::path& dir, std::string& problem);
 
+/// One line of events.jsonl, or nullopt when it is damaged. A delta merged into an
+/// earlier event comes back with an empty type, that event's id and data {"delta": ...}.
+std::optional<session::Event> parse_event_line(const std::string& line);
+
 /// events.jsonl in id order; damaged lines are skipped and counted in `warnings`.
 std::vector<session::Event> load_events(const std::filesystem::path& dir,
                                         std::vector<std::string>& warnings);
