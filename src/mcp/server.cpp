@@ -15,13 +15,13 @@ namespace codex_mcp::mcp {
 
 using jsonrpc::RpcError;
 
-std::string make_tool_result(Json value) {
+std::string make_tool_result(ToolReply value) {
   // structuredContent must be an object; scalars and arrays are wrapped as {value}.
   if (!value.is_object()) {
-    Json wrapped = {{"value", std::move(value)}};
+    ToolReply wrapped = {{"value", std::move(value)}};
     value = std::move(wrapped);
   }
-  const auto structured = jsonrpc::to_line(value);
+  const auto structured = util::json_text(value);
   // Clients show the text and programs read structuredContent: the same JSON twice, so
   // it is serialised once and spliced in (a poll can carry hundreds of KiB of output).
   std::string result;
@@ -52,8 +52,12 @@ std::string make_tool_error(const std::string& code, const std::string& message)
 
 McpServer::McpServer(asio::any_io_executor executor, ServerInfo info,
                      std::vector<ToolDefinition> tools, std::vector<ResourceDefinition> resources,
+                     std::vector<ResourceTemplateDefinition> templates,
                      jsonrpc::Peer::SendLine send_line)
-    : info_(std::move(info)), tools_(std::move(tools)), resources_(std::move(resources)) {
+    : info_(std::move(info)),
+      tools_(std::move(tools)),
+      resources_(std::move(resources)),
+      templates_(std::move(templates)) {
   peer_ = jsonrpc::Peer::create(std::move(executor), {.name = "mcp"}, std::move(send_line));
   peer_->on_request("initialize",
                     [this](Json params) -> asio::awaitable<Json> { co_return initialize(params); });
@@ -61,7 +65,7 @@ McpServer::McpServer(asio::any_io_executor executor, ServerInfo info,
   // The list never changes: serialised once (~0.3 ms per call otherwise).
   peer_->on_request_fixed("tools/list", jsonrpc::to_line(list_tools()));
   peer_->on_request_fixed("resources/list", jsonrpc::to_line(list_resources()));
-  peer_->on_request_fixed("resources/templates/list", R"({"resourceTemplates":[]})");
+  peer_->on_request_fixed("resources/templates/list", jsonrpc::to_line(list_resource_templates()));
   peer_->on_request("resources/read", [this](Json params) -> asio::awaitable<Json> {
     co_return read_resource(params);
   });
@@ -118,6 +122,12 @@ Json McpServer::list_resources() const {
   return {{"resources", std::move(resources)}};
 }
 
+Json McpServer::list_resource_templates() const {
+  Json templates = Json::array();
+  for (const auto& family : templates_) templates.push_back(family.descriptor);
+  return {{"resourceTemplates", std::move(templates)}};
+}
+
 Json McpServer::read_resource(const Json& params) const {
   if (!params.is_object() || !params.contains("uri") || !params["uri"].is_string()) {
     throw RpcError(jsonrpc::code::kInvalidParams, "Invalid params: \"uri\" must be a string");
@@ -126,16 +136,24 @@ Json McpServer::read_resource(const Json& params) const {
   const auto resource =
       std::find_if(resources_.begin(), resources_.end(),
                    [&](const ResourceDefinition& r) { return r.descriptor["uri"] == uri; });
-  if (resource == resources_.end()) {
-    // The code MCP gives an unknown resource.
-    throw RpcError(jsonrpc::code::kResourceNotFound,
-                   "Resource not found: " + uri.get<std::string>(), Json{{"uri", uri}});
+  const auto answer = [&](std::string text, const Json& descriptor) {
+    Json content = {{"uri", uri}, {"text", std::move(text)}};
+    if (descriptor.contains("mimeType")) content["mimeType"] = descriptor["mimeType"];
+    return Json{{"contents", Json::array({std::move(content)})}};
+  };
+  if (resource != resources_.end()) return answer(resource->read(), resource->descriptor);
+  for (const auto& family : templates_) {
+    try {
+      if (auto text = family.read(uri.get<std::string>())) {
+        return answer(std::move(*text), family.descriptor);
+      }
+    } catch (const ResourceUnavailable& e) {
+      throw RpcError(jsonrpc::code::kResourceNotFound, e.what(), Json{{"uri", uri}});
+    }
   }
-  Json content = {{"uri", uri}, {"text", resource->read()}};
-  if (resource->descriptor.contains("mimeType")) {
-    content["mimeType"] = resource->descriptor["mimeType"];
-  }
-  return {{"contents", Json::array({std::move(content)})}};
+  // The code MCP gives an unknown resource.
+  throw RpcError(jsonrpc::code::kResourceNotFound, "Resource not found: " + uri.get<std::string>(),
+                 Json{{"uri", uri}});
 }
 
 asio::awaitable<std::string> McpServer::call_tool(Json params) {

@@ -31,8 +31,11 @@ Json Session::progress_json() const {
                                                                  : "finished"},
                    {"pendingActions", open_actions()},
                    {"lastMethod", tracker_.last_method()}};
+  // While the turn runs: once it is over, the result's usage says it (each fact once).
   const auto& usage = tracker_.token_usage();
-  if (usage.is_object() && usage.contains("total")) progress["tokens"] = usage["total"];
+  if (turn_running() && usage.is_object() && usage.contains("total")) {
+    progress["tokens"] = usage["total"];
+  }
   return progress;
 }
 

@@ -2,7 +2,7 @@
 //
 // Owns the handshake (server/discover fallback, initialize version negotiation, ping),
 // tools/list and tools/call (tool outcomes as CallToolResult), and the read-only
-// resources (resources/list, resources/read, an empty resources/templates/list). Knows nothing
+// resources (resources/list, resources/templates/list, resources/read). Knows nothing
 // about codex: tools arrive as ToolDefinitions. Threading: the loop's executor only.
 #pragma once
 
@@ -34,7 +34,7 @@ class McpServer {
  public:
   McpServer(boost::asio::any_io_executor executor, ServerInfo info,
             std::vector<ToolDefinition> tools, std::vector<ResourceDefinition> resources,
-            jsonrpc::Peer::SendLine send_line);
+            std::vector<ResourceTemplateDefinition> templates, jsonrpc::Peer::SendLine send_line);
 
   void receive_line(std::string_view line) { peer_->receive_line(line); }
   void receive_oversized(std::size_t size) { peer_->receive_oversized(size); }
@@ -46,19 +46,21 @@ class McpServer {
   Json initialize(const Json& params);
   Json list_tools() const;
   Json list_resources() const;
+  Json list_resource_templates() const;
   Json read_resource(const Json& params) const;
   boost::asio::awaitable<std::string> call_tool(Json params);
 
   ServerInfo info_;
   std::vector<ToolDefinition> tools_;
   std::vector<ResourceDefinition> resources_;
+  std::vector<ResourceTemplateDefinition> templates_;
   std::shared_ptr<jsonrpc::Peer> peer_;
   std::string protocol_version_;
 };
 
-/// A tool's structured value as a CallToolResult (JSON text + structuredContent), as JSON
-/// text.
-std::string make_tool_result(Json value);
+/// A tool's structured value as a CallToolResult (JSON text + structuredContent, the same
+/// text with the same key order), as JSON text.
+std::string make_tool_result(ToolReply value);
 /// The code of a tool failure that is a failed call to the codex child: its process is
 /// gone (SESSION_NOT_RUNNING), it did not answer in time (TIMEOUT), or it refused
 /// (CODEX_ERROR).
