@@ -561,6 +561,7 @@ asio::awaitable<Json> Session::on_server_request(std::string method, Json params
   Json data = {{"requestId", request_id}, {"kind", to_string(action->kind)}, {"method", method}};
   data.update(action->details);
   record({.type = "approval_request", .data = data, .pinned = true});
+  pending.event_id = ring_.next_id() - 1;  // (pinned: never merged into another event)
 
   boost::system::error_code ec;
   co_await wake->async_wait(asio::redirect_error(asio::use_awaitable, ec));

@@ -224,7 +224,9 @@ asio::awaitable<Reply> check_session(session::SessionManager& manager, Json argu
   if (request.poll.wait_ms > 0) {
     // A long-poll (after an answer too) returns once there is something the caller will
     // see: hidden deltas neither end it nor count.
-    WaitUntil until{.actions = request.poll.include_actions};
+    WaitUntil until{.actions_from = request.poll.include_actions
+                                        ? std::optional<std::int64_t>(cursor)
+                                        : std::nullopt};
     if (shows_events) {
       until.events_from = cursor;
       if (request.poll.skip_deltas) until.shown = shown_unless_delta;

@@ -30,7 +30,7 @@ std::string file_name(const std::string& path) {
 }
 
 bool caller_needed(const session::Session& session, const WaitUntil& until) {
-  return until.actions && session.open_actions() > 0;
+  return until.actions_from && session.open_action_since(*until.actions_from);
 }
 
 }  // namespace

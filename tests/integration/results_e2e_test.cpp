@@ -270,3 +270,27 @@ TEST_F(ResultsE2E, ATurnThatEditsFilesSaysWhichAndHow) {
   EXPECT_EQ(full["diff"], diff);
   EXPECT_EQ(full["files"], result["files"]);
 }
+
+TEST_F(ResultsE2E, AnApprovalTakesTwoCallsTheStartThatShowsItAndTheAnswerThatWaitsOn) {
+  start_model({{"rules",
+                {{{"when", {{"userTextContains", "touch"}}},
+                  {"reply", {{"exec", {{"cmd", "touch approved.txt"}, {"escalated", true}}}}}}}}});
+  start_server(kCodex);
+  // The wait ends when the approval needs the caller, and the reply carries it: no poll.
+  const auto started = start("please touch the file", {{"waitForResult", 120000}});
+  ASSERT_EQ(started["recommendedNextAction"], "respond_permission") << started.dump();
+  EXPECT_EQ(started["execution"]["reason"], "needs_caller");
+  ASSERT_EQ(started["actions"].size(), 1u);
+  const auto& action = started["actions"][0];
+  EXPECT_NE(action["command"].get<std::string>().find("touch approved.txt"), std::string::npos);
+  // The answer waits on, to the end of the turn.
+  const auto answered =
+      tool("codex_check", {{"action", "respond_permission"},
+                           {"sessionId", started["sessionId"]},
+                           {"requestId", action["requestId"]},
+                           {"decision", "accept"},
+                           {"pollOptions", {{"waitMs", 60000}, {"finalOnly", true}}}});
+  EXPECT_EQ(answered["status"], "idle") << answered.dump();
+  EXPECT_EQ(answered["result"]["status"], "completed");
+  EXPECT_TRUE(fs::exists(root_ / "work" / "approved.txt"));
+}

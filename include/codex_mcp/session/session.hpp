@@ -67,6 +67,7 @@ struct PendingAction {
   Json details;
   std::int64_t created_ms = 0;
   std::int64_t expires_ms = 0;
+  std::int64_t event_id = -1;  ///< its approval_request event
   std::optional<Json> answer;  ///< set by the caller (or the timeout) to release the request
   std::shared_ptr<boost::asio::steady_timer> wake;
 };
@@ -136,6 +137,9 @@ class Session : public std::enable_shared_from_this<Session> {
   }
   /// Requests still waiting for the caller (answered ones leave on the next loop turn).
   std::size_t open_actions() const;
+  /// True when a request still waiting for the caller was asked at event `cursor` or later
+  /// (one a poller from `cursor` has not been shown yet).
+  bool open_action_since(std::int64_t cursor) const;
 
   /// Waits until a new event arrives or `deadline` passes.
   boost::asio::awaitable<void> wait_for_change(std::chrono::steady_clock::time_point deadline);

@@ -21,7 +21,10 @@ namespace codex_mcp::tools {
 
 /// Besides the turn's end, what ends a wait early.
 struct WaitUntil {
-  bool actions = true;  ///< an approval or question waiting for the caller
+  /// An approval or question waiting for the caller, asked at this event id or later (0:
+  /// any; a poll passes its cursor, so an action it showed before does not end it again);
+  /// unset: actions do not end the wait.
+  std::optional<std::int64_t> actions_from = 0;
   /// An event at or after this id that `shown` accepts (every event when null); unset:
   /// events do not end the wait.
   std::optional<std::int64_t> events_from{};
