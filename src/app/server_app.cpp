@@ -27,11 +27,25 @@ namespace codex_mcp::app {
 
 namespace {
 
+// What a model sees before it loads any schema (Claude Code puts it in the system prompt
+// and cuts it at 4,096 characters): what the server is for and the one flow that takes
+// the fewest calls.
 constexpr const char* kInstructions =
-    "Runs OpenAI Codex agents in the background. Typical flow: codex_setup once; codex to "
-    "start (returns sessionId); codex_check poll with the returned nextCursor until status is "
-    "idle/error/cancelled, answering actions[] with respond_permission/respond_user_input; "
-    "codex_reply for follow-ups; codex_session to list, interrupt, cancel or fork.";
+    "Runs OpenAI Codex coding agents on tasks in the background (sessions survive restarts).\n"
+    "Recommended flow:\n"
+    "1. codex {prompt, approvalPolicy, sandbox, advanced:{waitForResult:120000}}: returns the "
+    "result (result.text, result.files changed, result.diff) if the task ends within the wait.\n"
+    "2. If status is still running: codex_check {action:\"poll\", sessionId, "
+    "pollOptions:{waitMs:300000, finalOnly:true}}; it returns when the turn ends or needs you.\n"
+    "3. If actions[] is present (recommendedNextAction respond_permission or "
+    "respond_user_input): codex_check {action:\"respond_permission\", sessionId, requestId, "
+    "decision:\"accept\"|\"decline\", pollOptions:{waitMs:300000, finalOnly:true}} answers "
+    "and waits for what follows.\n"
+    "Follow-ups: codex_reply {sessionId, prompt, waitForResult:120000}. Replies are capped at "
+    "20000 bytes (maxBytes changes it); when truncated, read resultUri "
+    "(codex-mcp://sessions/{sessionId}/result) for the full text and diff. Lost a sessionId: "
+    "codex_session {action:\"list\"}. Give approvalPolicy and sandbox no wider than your own "
+    "permissions.";
 
 /// CODEX_MCP_STDIO_MODE: a terminal on stdout means a human, not an MCP client, is
 /// attached; strict refuses to start, auto warns.
@@ -103,6 +117,7 @@ int run_server(const Options& options) {
                          .version = kVersion,
                          .instructions = kInstructions},
                         tools::make_tools(sessions), tools::make_resources(sessions),
+                        tools::make_resource_templates(sessions),
                         [&out](std::string line) { out.write_line(std::move(line)); });
 
   // One shutdown path for every trigger. stdin EOF is graceful: what is in flight is

@@ -16,13 +16,13 @@ namespace codex_mcp::mcp {
 using jsonrpc::RpcError;
 using jsonrpc::to_line;
 
-std::string make_tool_result(Json value) {
+std::string make_tool_result(ToolReply value) {
   // structuredContent must be an object; scalars and arrays are wrapped as {value}.
   if (!value.is_object()) {
-    Json wrapped = {{"value", std::move(value)}};
+    ToolReply wrapped = {{"value", std::move(value)}};
     value = std::move(wrapped);
   }
-  const auto structured = to_line(value);
+  const auto structured = util::json_text(value);
   // Clients show the text and programs read structuredContent: the same JSON twice, so
   // it is serialised once and spliced in (a poll can carry hundreds of KiB of output).
   std::string result;
@@ -82,10 +82,12 @@ auto with_modern_errors(Answer&& answer) {
 
 McpServer::McpServer(asio::any_io_executor executor, ServerInfo info,
                      std::vector<ToolDefinition> tools, std::vector<ResourceDefinition> resources,
+                     std::vector<ResourceTemplateDefinition> templates,
                      jsonrpc::Peer::SendLine send_line)
     : info_(std::move(info)),
       tools_(std::move(tools)),
       resources_(std::move(resources)),
+      templates_(std::move(templates)),
       modern_(info_.name, info_.version) {
   peer_ = jsonrpc::Peer::create(std::move(executor), {.name = "mcp"}, std::move(send_line));
   // The era of each request comes from its own params (mcp/envelope): a modern _meta
@@ -189,8 +191,10 @@ Json McpServer::list_resources() const {
   return {{"resources", std::move(resources)}};
 }
 
-Json McpServer::list_resource_templates() {
-  return {{"resourceTemplates", Json::array()}};
+Json McpServer::list_resource_templates() const {
+  Json templates = Json::array();
+  for (const auto& family : templates_) templates.push_back(family.descriptor);
+  return {{"resourceTemplates", std::move(templates)}};
 }
 
 Json McpServer::read_resource(const Json& params) const {
@@ -201,16 +205,24 @@ Json McpServer::read_resource(const Json& params) const {
   const auto resource =
       std::find_if(resources_.begin(), resources_.end(),
                    [&](const ResourceDefinition& r) { return r.descriptor["uri"] == uri; });
-  if (resource == resources_.end()) {
-    // The code MCP gives an unknown resource.
-    throw RpcError(jsonrpc::code::kResourceNotFound,
-                   "Resource not found: " + uri.get<std::string>(), Json{{"uri", uri}});
+  const auto answer = [&](std::string text, const Json& descriptor) {
+    Json content = {{"uri", uri}, {"text", std::move(text)}};
+    if (descriptor.contains("mimeType")) content["mimeType"] = descriptor["mimeType"];
+    return Json{{"contents", Json::array({std::move(content)})}};
+  };
+  if (resource != resources_.end()) return answer(resource->read(), resource->descriptor);
+  for (const auto& family : templates_) {
+    try {
+      if (auto text = family.read(uri.get<std::string>())) {
+        return answer(std::move(*text), family.descriptor);
+      }
+    } catch (const ResourceUnavailable& e) {
+      throw RpcError(jsonrpc::code::kResourceNotFound, e.what(), Json{{"uri", uri}});
+    }
   }
-  Json content = {{"uri", uri}, {"text", resource->read()}};
-  if (resource->descriptor.contains("mimeType")) {
-    content["mimeType"] = resource->descriptor["mimeType"];
-  }
-  return {{"contents", Json::array({std::move(content)})}};
+  // The code MCP gives an unknown resource.
+  throw RpcError(jsonrpc::code::kResourceNotFound, "Resource not found: " + uri.get<std::string>(),
+                 Json{{"uri", uri}});
 }
 
 asio::awaitable<std::string> McpServer::answer_tool_call(Json params) {

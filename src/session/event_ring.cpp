@@ -118,6 +118,15 @@ PollSlice EventRing::read(std::int64_t cursor, std::size_t max_events,
   return slice;
 }
 
+bool EventRing::any_from(std::int64_t cursor, bool (*shows)(const Event&)) const {
+  auto it = std::lower_bound(events_.begin(), events_.end(), cursor,
+                             [](const Event& e, std::int64_t id) { return e.id < id; });
+  for (; it != events_.end(); ++it) {
+    if (shows == nullptr || shows(*it)) return true;
+  }
+  return false;
+}
+
 const Event* EventRing::last_of_type(const std::string& type) const {
   for (auto it = events_.rbegin(); it != events_.rend(); ++it) {
     if (it->type == type) return &*it;

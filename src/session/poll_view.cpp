@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include "codex_mcp/util/json_text.hpp"
-
 namespace codex_mcp::session {
 
 namespace {
@@ -39,6 +37,8 @@ Json minimal_data(const Json& data) {
 Json render(const Event& event, bool full) {
   Json out = {{"id", event.id}, {"type", event.type}, {"time", event.time_ms}};
   out["data"] = full ? event.data : minimal_data(event.data);
+  // The final text is the reply's result.text (or in the result resource): not twice.
+  if (!full && event.type == "result") out["data"].erase("text");
   return out;
 }
 
@@ -70,37 +70,6 @@ EventView render_events(const PollSlice& slice, const ViewOptions& options) {
     view.events.push_back(render(*event, full));
   }
   return view;
-}
-
-void enforce_max_bytes(Json& response, std::int64_t max_bytes) {
-  const auto size = [&] { return static_cast<std::int64_t>(util::json_text(response).size()); };
-  if (size() <= max_bytes) return;
-  Json truncated_fields = Json::array();
-  auto& events = response["events"];
-  if (events.is_array() && !events.empty()) {
-    std::size_t dropped = 0;
-    while (!events.empty() && size() > max_bytes) {
-      response["nextCursor"] = events.back()["id"];  // resume at the first dropped event
-      events.erase(events.size() - 1);
-      ++dropped;
-    }
-    if (dropped > 0) truncated_fields.push_back("events");
-  }
-  // Still too big: shorten the long texts (the result's first, it is usually the largest).
-  for (const auto* path : {"/result/text", "/result/output", "/result/structuredOutput"}) {
-    if (size() <= max_bytes) break;
-    const Json::json_pointer pointer(path);
-    if (!response.contains(pointer)) continue;
-    auto& field = response[pointer];
-    const auto excess = static_cast<std::size_t>(size() - max_bytes) + 64;
-    const auto text = field.is_string() ? field.get<std::string>() : field.dump();
-    field = clip(text, text.size() > excess ? text.size() - excess : 0);
-    truncated_fields.push_back(std::string(path).substr(1));
-  }
-  if (!truncated_fields.empty()) {
-    response["truncated"] = true;
-    response["truncatedFields"] = std::move(truncated_fields);
-  }
 }
 
 }  // namespace codex_mcp::session

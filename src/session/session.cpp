@@ -357,7 +357,7 @@ asio::awaitable<void> Session::begin_turn(std::string prompt, tools::TurnSetting
   if (turn.personality) params["personality"] = personality_ = *turn.personality;
   output_schema_ = turn.output_schema;
   if (output_schema_) params["outputSchema"] = *output_schema_;
-  tracker_.begin_turn(output_schema_.has_value());
+  tracker_.begin_turn(output_schema_.has_value(), cwd_);
   set_status(Status::running);
   try {
     const auto started = co_await client_->turn_start(params);
@@ -497,6 +497,7 @@ void Session::mark_interrupted_by_restart() {
                  {"error", {{"message", message}, {"code", "SERVER_RESTARTED"}}},
                  {"completedAt", now_ms()}};
   result_ = std::move(result);
+  result_delivered_ = false;
   if (journal_) journal_->save_result(result_);
   fail(message, {{"code", "SERVER_RESTARTED"}});
 }
@@ -560,6 +561,9 @@ void Session::finish_turn(const TurnOutcome& outcome) {
   if (!outcome.error.is_null()) result_["error"] = outcome.error;
   if (!outcome.output.is_null()) result_["output"] = outcome.output;
   if (outcome.duration_ms > 0) result_["durationMs"] = outcome.duration_ms;
+  if (!outcome.files.is_null()) result_["files"] = outcome.files;
+  if (!outcome.diff.empty()) result_["diff"] = outcome.diff;
+  result_delivered_ = false;
   // On disk before anyone can be told the turn is over.
   if (journal_) journal_->save_result(result_);
   resolve_pending("decline", "turn ended");
@@ -587,6 +591,7 @@ asio::awaitable<Json> Session::on_server_request(std::string method, Json params
   Json data = {{"requestId", request_id}, {"kind", to_string(action->kind)}, {"method", method}};
   data.update(action->details);
   record({.type = "approval_request", .data = data, .pinned = true});
+  pending.event_id = ring_.next_id() - 1;  // (pinned: never merged into another event)
 
   boost::system::error_code ec;
   co_await wake->async_wait(asio::redirect_error(asio::use_awaitable, ec));

@@ -4,6 +4,8 @@
 // the same whether it is loaded or only on disk.
 #include "codex_mcp/session/session.hpp"
 
+#include <algorithm>
+
 #include <unistd.h>
 
 #include "codex_mcp/store/session_journal.hpp"
@@ -31,8 +33,11 @@ Json Session::progress_json() const {
                                                                  : "finished"},
                    {"pendingActions", open_actions()},
                    {"lastMethod", tracker_.last_method()}};
+  // While the turn runs: once it is over, the result's usage says it (each fact once).
   const auto& usage = tracker_.token_usage();
-  if (usage.is_object() && usage.contains("total")) progress["tokens"] = usage["total"];
+  if (turn_running() && usage.is_object() && usage.contains("total")) {
+    progress["tokens"] = usage["total"];
+  }
   return progress;
 }
 
@@ -40,6 +45,12 @@ std::size_t Session::open_actions() const {
   std::size_t open = 0;
   for (const auto& [request_id, pending] : pending_) open += pending.answer ? 0 : 1;
   return open;
+}
+
+bool Session::open_action_since(std::int64_t cursor) const {
+  return std::any_of(pending_.begin(), pending_.end(), [cursor](const auto& entry) {
+    return !entry.second.answer && entry.second.event_id >= cursor;
+  });
 }
 
 Json Session::actions_json() const {

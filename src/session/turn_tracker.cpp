@@ -74,9 +74,12 @@ Event TurnTracker::delta_event(std::string_view method, std::string_view item_id
   return event;
 }
 
-void TurnTracker::begin_turn(bool structured) {
+void TurnTracker::begin_turn(bool structured, std::string cwd) {
   running_ = true;
   structured_ = structured;
+  cwd_ = std::move(cwd);
+  last_command_.clear();
+  files_.clear();
   turn_id_.clear();
   phase_ = "starting";
   last_agent_text_.clear();
@@ -113,6 +116,8 @@ std::optional<Event> TurnTracker::on_notification(const std::string& method, con
       if (!last_agent_text_.empty()) std::string().swap(streamed_text_);
       event.type = "output";
     }
+    if (type == "commandExecution") last_command_ = util::string_field(item, "command");
+    if (type == "fileChange") files_.on_item(item);
     if (type == "commandExecution" || type == "fileChange" || type == "mcpToolCall" ||
         type == "dynamicToolCall" || type == "webSearch") {
       phase_ = "acting";
@@ -154,6 +159,7 @@ std::optional<Event> TurnTracker::on_notification(const std::string& method, con
     if (!outcome_->error.is_null()) event.data["error"] = outcome_->error;
     return event;
   }
+  if (method == "turn/diff/updated") files_.on_diff(util::string_field(params, "diff"));
   // Everything else (plan and diff updates, warnings, status changes, reroutes…) is
   // progress, kept with its params for `full` mode.
   if (params.is_object()) {
@@ -173,7 +179,11 @@ TurnOutcome TurnTracker::finish(const Json& turn) {
   outcome.error = turn.value("error", Json());
   outcome.output = turn.value("output", Json());
   outcome.duration_ms = turn.value("durationMs", std::int64_t{0});
-  outcome.usage = token_usage_;
+  // The totals only: `last` is codex's last model request, not the turn, and the context
+  // window is the model's, not the turn's.
+  outcome.usage = token_usage_.is_object() ? token_usage_.value("total", Json()) : Json();
+  outcome.files = files_.summary(cwd_);
+  outcome.diff = files_.diff();
   if (const auto items = turn.find("items"); items != turn.end() && items->is_array()) {
     for (auto it = items->rbegin(); it != items->rend(); ++it) {
       if (util::string_field(*it, "type") == "agentMessage") {

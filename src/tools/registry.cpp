@@ -1,5 +1,6 @@
 #include "codex_mcp/tools/registry.hpp"
 
+#include "codex_mcp/tools/reply.hpp"
 #include "codex_mcp/tools/schemas.hpp"
 #include "codex_mcp/tools/session_tools.hpp"
 
@@ -9,12 +10,29 @@ namespace codex_mcp::tools {
 
 namespace {
 
-using Handler = asio::awaitable<Json> (*)(session::SessionManager&, Json, mcp::ToolCallContext&);
+// The session-driving tools shape their replies themselves (reading order, size cap).
+using ReplyHandler = asio::awaitable<mcp::ToolReply> (*)(session::SessionManager&, Json,
+                                                         mcp::ToolCallContext&);
+using JsonHandler = asio::awaitable<Json> (*)(session::SessionManager&, Json,
+                                              mcp::ToolCallContext&);
 
-mcp::ToolDefinition bind(Json descriptor, session::SessionManager& sessions, Handler handler) {
+mcp::ToolDefinition bind(Json descriptor, session::SessionManager& sessions, ReplyHandler handler) {
   return {std::move(descriptor),
           [&sessions, handler](Json arguments, mcp::ToolCallContext& context) {
             return handler(sessions, std::move(arguments), context);
+          }};
+}
+
+asio::awaitable<mcp::ToolReply> in_order(JsonHandler handler, session::SessionManager& sessions,
+                                         Json arguments, mcp::ToolCallContext& context) {
+  co_return in_reading_order(co_await handler(sessions, std::move(arguments), context));
+}
+
+// The others answer small objects: only put in reading order (a fork's sessionId first).
+mcp::ToolDefinition bind(Json descriptor, session::SessionManager& sessions, JsonHandler handler) {
+  return {std::move(descriptor),
+          [&sessions, handler](Json arguments, mcp::ToolCallContext& context) {
+            return in_order(handler, sessions, std::move(arguments), context);
           }};
 }
 

@@ -12,7 +12,6 @@ namespace codex_mcp::tools {
 
 namespace {
 
-constexpr std::int64_t kMaxWaitForResultMs = 300000;
 constexpr std::int64_t kMaxTimeoutMs = INT64_C(1) << 40;  // ~35 years: any timeout anyone means
 constexpr std::int64_t kMaxEventsPerPoll = 10000;
 
@@ -57,6 +56,14 @@ std::optional<std::string> directory(const ArgReader& args, std::string_view fie
   return value;
 }
 
+// Below the floor not even the ids, status and actions fit: taken as the floor, as maxEvents
+// above its ceiling is taken as the ceiling.
+std::optional<std::int64_t> max_bytes(const ArgReader& args) {
+  const auto value = args.optional_int("maxBytes", 1, kMaxMaxBytes);
+  if (!value) return std::nullopt;
+  return std::max(*value, kMinMaxBytes);
+}
+
 std::string required_session_id(const ArgReader& args) {
   return args.required_string("sessionId");
 }
@@ -76,7 +83,7 @@ StartRequest decode_start(const Json& arguments) {
   const auto advanced = args.nested("advanced");
   advanced.reject_unknown({"baseInstructions", "developerInstructions", "personality", "summary",
                            "config", "ephemeral", "outputSchema", "images", "approvalTimeoutMs",
-                           "waitForResult"});
+                           "waitForResult", "maxBytes"});
   StartRequest request;
   request.prompt = args.required_string("prompt");
   request.turn.approval_policy = approval_policy(args, true);
@@ -100,14 +107,16 @@ StartRequest decode_start(const Json& arguments) {
   }
   request.approval_timeout_ms =
       advanced.optional_int("approvalTimeoutMs", 1, kMaxTimeoutMs).value_or(60000);
-  request.turn.wait_for_result_ms = advanced.optional_int("waitForResult", 0, kMaxWaitForResultMs);
+  request.turn.wait_for_result_ms = advanced.optional_int("waitForResult", 0, kMaxWaitMs);
+  request.turn.max_bytes = max_bytes(advanced);
   return request;
 }
 
 ReplyRequest decode_reply(const Json& arguments) {
   const ArgReader args(arguments);
   args.reject_unknown({"sessionId", "prompt", "model", "approvalPolicy", "effort", "summary",
-                       "personality", "sandbox", "cwd", "outputSchema", "waitForResult"});
+                       "personality", "sandbox", "cwd", "outputSchema", "waitForResult",
+                       "maxBytes"});
   ReplyRequest request;
   request.session_id = required_session_id(args);
   request.prompt = args.required_string("prompt");
@@ -119,7 +128,8 @@ ReplyRequest decode_reply(const Json& arguments) {
   request.turn.sandbox = sandbox(args, false);
   request.turn.cwd = directory(args, "cwd");
   request.turn.output_schema = args.optional_object("outputSchema");
-  request.turn.wait_for_result_ms = args.optional_int("waitForResult", 0, kMaxWaitForResultMs);
+  request.turn.wait_for_result_ms = args.optional_int("waitForResult", 0, kMaxWaitMs);
+  request.turn.max_bytes = max_bytes(args);
   return request;
 }
 
@@ -168,11 +178,11 @@ CheckRequest decode_check(const Json& arguments) {
                        "finalOnly", "maxBytes", "waitMs"});
   request.poll.include_events = poll.optional_bool("includeEvents").value_or(true);
   request.poll.include_actions = poll.optional_bool("includeActions").value_or(true);
-  request.poll.include_result = poll.optional_bool("includeResult").value_or(true);
+  request.poll.include_result = poll.optional_bool("includeResult");
   request.poll.skip_deltas = poll.optional_bool("skipDeltas").value_or(false);
   request.poll.final_only = poll.optional_bool("finalOnly").value_or(false);
-  request.poll.max_bytes = poll.optional_int("maxBytes", 1, INT64_C(1) << 53);
-  request.poll.wait_ms = poll.optional_int("waitMs", 0, 60000).value_or(0);
+  request.poll.max_bytes = max_bytes(poll);
+  request.poll.wait_ms = poll.optional_int("waitMs", 0, kMaxWaitMs).value_or(0);
   request.request_id = args.optional_string("requestId");
   request.deny_message = args.optional_string("denyMessage");
   if (request.action == "poll") return request;

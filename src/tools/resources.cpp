@@ -12,7 +12,9 @@
 #include "codex_mcp/mcp/server.hpp"
 #include "codex_mcp/session/session_manager.hpp"
 #include "codex_mcp/tools/choices.hpp"
+#include "codex_mcp/tools/reply.hpp"
 #include "codex_mcp/util/embedded_text.hpp"
+#include "codex_mcp/util/json_text.hpp"
 #include "codex_mcp/version.hpp"
 
 namespace codex_mcp::tools {
@@ -78,6 +80,7 @@ Json compat_report() {
           {"resources",
            {"codex-mcp:///server-info", "codex-mcp:///compat-report", "codex-mcp:///config",
             "codex-mcp:///gotchas", "codex-mcp:///quickstart", "codex-mcp:///errors"}},
+          {"resourceTemplates", {"codex-mcp://sessions/{sessionId}/result"}},
           {"values",
            {{"approvalPolicy", list(choices::kApprovalPolicies)},
             {"sandbox", list(choices::kSandboxModes)},
@@ -106,7 +109,13 @@ Json compat_report() {
             "a turn is cancelled after 4 hours without progress, not 4 hours in all",
             "cancelled and error sessions can be resumed with codex_reply",
             "exec mode (CODEX_MCP_MODE or --mode: auto, app-server, exec) resumes threads "
-            "with codex exec resume; auto asks the codex once whether it has app-server"}},
+            "with codex exec resume; auto asks the codex once whether it has app-server",
+            "replies are capped at 20000 bytes by default (maxBytes; also on codex and "
+            "codex_reply), ids first, and link the full result as a resource",
+            "pollOptions.waitMs goes up to 300000 and also waits after respond_*; with "
+            "skipDeltas or finalOnly it waits for something it will show",
+            "a result already returned whole is not repeated by a default poll",
+            "results list the files a turn changed and carry its diff"}},
           {"errorCodes",
            {"INVALID_ARGUMENT", "SESSION_NOT_FOUND", "SESSION_BUSY", "SESSION_NOT_RUNNING",
             "REQUEST_NOT_FOUND", "CODEX_NOT_FOUND", "CODEX_ERROR", "TIMEOUT", "CANCELLED",
@@ -137,9 +146,42 @@ std::vector<mcp::ResourceDefinition> make_resources(const session::SessionManage
             "How tool arguments map to codex settings, advanced.config, and the server's "
             "options."),
       guide("gotchas", "Gotchas", "Practical limits and surprises."),
-      guide("quickstart", "Quickstart", "The workflow in six calls."),
+      guide("quickstart", "Quickstart", "The workflow: one call for a plain task."),
       guide("errors", "Error codes", "Every error code and how to recover."),
   };
+}
+
+}  // namespace codex_mcp::tools
+
+namespace codex_mcp::tools {
+
+std::vector<mcp::ResourceTemplateDefinition> make_resource_templates(
+    session::SessionManager& sessions) {
+  Json descriptor = {{"uriTemplate", "codex-mcp://sessions/{sessionId}/result"},
+                     {"name", "session-result"},
+                     {"title", "Session result"},
+                     {"mimeType", "application/json"},
+                     {"description",
+                      "A session's last finished turn in full: status, text, changed files, "
+                      "diff (replies trim them to their size cap)."}};
+  auto read = [&sessions](const std::string& uri) -> std::optional<std::string> {
+    const auto id = session_of_result_uri(uri);
+    if (id.empty()) return std::nullopt;
+    std::shared_ptr<session::Session> session;
+    try {
+      session = sessions.find(id);
+    } catch (const mcp::ToolError& e) {
+      throw mcp::ResourceUnavailable(e.what());
+    }
+    const auto result = session->result_json();
+    if (result.is_null()) {
+      throw mcp::ResourceUnavailable("session " + id +
+                                     " has no finished turn yet: its result appears here when "
+                                     "the turn ends");
+    }
+    return util::json_text(result_in_reading_order(result));
+  };
+  return {{std::move(descriptor), std::move(read)}};
 }
 
 }  // namespace codex_mcp::tools

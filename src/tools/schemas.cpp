@@ -62,47 +62,48 @@ Json codex_setup_descriptor() {
   return parse(R"json({
   "name": "codex_setup",
   "title": "Check Codex readiness",
-  "description": "Check that Codex can run here: which codex executable is used and its version, login status, app-server support, the config.toml files visible from cwd, and the state directory. Returns warnings and next steps. Run once before the first session.",
+  "description": "Is Codex ready here: executable, version, login, config files, state dir; warnings and next steps.",
   "inputSchema": {
     "type": "object",
     "properties": {
-      "cwd": {"type": "string", "description": "Directory whose project config.toml files to look for. Default: server cwd."}
+      "cwd": {"type": "string", "description": "Project dir for config.toml lookup."}
     },
     "additionalProperties": false
   },
-  "annotations": {"title": "Check Codex readiness", "readOnlyHint": true, "destructiveHint": false, "idempotentHint": true, "openWorldHint": false}
+  "annotations": {"title": "Check Codex readiness", "readOnlyHint": true, "destructiveHint": false, "idempotentHint": true, "openWorldHint": false},
+  "_meta": {"anthropic/searchHint": "codex setup install login check"}
 })json");
 }
 
 Json codex_descriptor() {
   return parse(R"json({
   "name": "codex",
-  "title": "Start a Codex session",
-  "description": "Start a Codex coding agent in the background. Returns sessionId at once; then poll with codex_check (or pass advanced.waitForResult to wait for the result). Set approvalPolicy and sandbox no wider than your own permissions.",
+  "title": "Run a Codex task",
+  "description": "Start an OpenAI Codex coding agent on a task. With advanced.waitForResult (ms) it answers with the result (text, changed files, diff) once done; else poll with codex_check. approvalPolicy and sandbox: no wider than your own permissions.",
   "inputSchema": {
     "type": "object",
     "properties": {
-      "prompt": {"type": "string", "minLength": 1, "description": "Task or question for the agent."},
-      "approvalPolicy": {"type": "string", "enum": "@approval_policies", "description": "When the agent must ask before acting: untrusted (all but safe reads), on-request (when it wants to leave the sandbox), never."},
-      "sandbox": {"type": "string", "enum": "@sandbox_modes", "description": "What commands may touch."},
-      "effort": {"type": "string", "enum": "@reasoning_efforts", "description": "Reasoning effort; one the model does not take is refused with those it does. Default: low."},
-      "cwd": {"type": "string", "description": "Working directory (a relative one is taken from the server's). Default: server cwd."},
-      "model": {"type": "string", "description": "Model override. Default: from config.toml."},
-      "profile": {"type": "string", "description": "config.toml profile name."},
+      "prompt": {"type": "string", "minLength": 1},
+      "approvalPolicy": {"type": "string", "enum": "@approval_policies", "description": "When codex asks first: untrusted (all but safe reads), on-request (to leave the sandbox), never."},
+      "sandbox": {"type": "string", "enum": "@sandbox_modes"},
+      "effort": {"type": "string", "enum": "@reasoning_efforts", "description": "Default low."},
+      "cwd": {"type": "string"},
+      "model": {"type": "string"},
+      "profile": {"type": "string", "description": "Codex profile name."},
       "advanced": {
         "type": "object",
-        "description": "Rarely needed options.",
         "properties": {
-          "baseInstructions": {"type": "string", "description": "Replace the default instructions."},
-          "developerInstructions": {"type": "string", "description": "Extra developer instructions."},
+          "waitForResult": {"type": "integer", "minimum": 0, "maximum": 300000, "description": "Wait up to this many ms for the result (recommended: 120000)."},
+          "maxBytes": {"type": "integer", "minimum": 1, "description": "Reply cap, default 20000."},
+          "baseInstructions": {"type": "string"},
+          "developerInstructions": {"type": "string"},
           "personality": {"type": "string", "enum": "@personalities"},
-          "summary": {"type": "string", "enum": "@reasoning_summaries", "description": "Reasoning summary."},
-          "config": {"type": "object", "description": "config.toml overrides, key (dotted) to value."},
-          "ephemeral": {"type": "boolean", "description": "Do not persist the thread. Default: false."},
-          "outputSchema": {"type": "object", "description": "JSON Schema the final answer must follow; result.structuredOutput holds it."},
-          "images": {"type": "array", "items": {"type": "string"}, "description": "Local image paths to attach."},
-          "approvalTimeoutMs": {"type": "integer", "minimum": 1, "description": "Auto-decline pending approvals after this. Default: 60000."},
-          "waitForResult": {"type": "integer", "minimum": 0, "maximum": 300000, "description": "Wait up to this many ms and return the result directly; falls back to polling hints."}
+          "summary": {"type": "string", "enum": "@reasoning_summaries"},
+          "config": {"type": "object", "description": "config.toml overrides (dotted keys)."},
+          "ephemeral": {"type": "boolean"},
+          "outputSchema": {"type": "object", "description": "JSON Schema of the answer (result.structuredOutput)."},
+          "images": {"type": "array", "items": {"type": "string"}},
+          "approvalTimeoutMs": {"type": "integer", "minimum": 1, "description": "Default 60000, then declined."}
         },
         "additionalProperties": false
       }
@@ -110,7 +111,8 @@ Json codex_descriptor() {
     "required": ["prompt", "approvalPolicy", "sandbox"],
     "additionalProperties": false
   },
-  "annotations": {"title": "Start a Codex session", "readOnlyHint": false, "destructiveHint": true, "idempotentHint": false, "openWorldHint": true}
+  "annotations": {"title": "Run a Codex task", "readOnlyHint": false, "destructiveHint": true, "idempotentHint": false, "openWorldHint": true},
+  "_meta": {"anthropic/searchHint": "codex delegate coding task agent openai"}
 })json");
 }
 
@@ -118,12 +120,14 @@ Json codex_reply_descriptor() {
   return parse(R"json({
   "name": "codex_reply",
   "title": "Continue a Codex session",
-  "description": "Send a follow-up prompt to an idle session: a new turn on the same thread, with its history. Fails with SESSION_BUSY while a turn runs. Overrides apply from this turn on.",
+  "description": "Next prompt on an idle session, with its history. Overrides apply from this turn on.",
   "inputSchema": {
     "type": "object",
     "properties": {
-      "sessionId": {"type": "string", "description": "From codex."},
-      "prompt": {"type": "string", "minLength": 1, "description": "Follow-up message."},
+      "sessionId": {"type": "string"},
+      "prompt": {"type": "string", "minLength": 1},
+      "waitForResult": {"type": "integer", "minimum": 0, "maximum": 300000, "description": "As in codex."},
+      "maxBytes": {"type": "integer", "minimum": 1},
       "model": {"type": "string"},
       "approvalPolicy": {"type": "string", "enum": "@approval_policies"},
       "effort": {"type": "string", "enum": "@reasoning_efforts"},
@@ -131,13 +135,13 @@ Json codex_reply_descriptor() {
       "personality": {"type": "string", "enum": "@personalities"},
       "sandbox": {"type": "string", "enum": "@sandbox_modes"},
       "cwd": {"type": "string"},
-      "outputSchema": {"type": "object", "description": "JSON Schema for this turn's final answer."},
-      "waitForResult": {"type": "integer", "minimum": 0, "maximum": 300000, "description": "Wait up to this many ms and return the result directly."}
+      "outputSchema": {"type": "object"}
     },
     "required": ["sessionId", "prompt"],
     "additionalProperties": false
   },
-  "annotations": {"title": "Continue a Codex session", "readOnlyHint": false, "destructiveHint": true, "idempotentHint": false, "openWorldHint": true}
+  "annotations": {"title": "Continue a Codex session", "readOnlyHint": false, "destructiveHint": true, "idempotentHint": false, "openWorldHint": true},
+  "_meta": {"anthropic/searchHint": "codex follow-up reply continue session"}
 })json");
 }
 
@@ -145,62 +149,64 @@ Json codex_session_descriptor() {
   return parse(R"json({
   "name": "codex_session",
   "title": "Manage Codex sessions",
-  "description": "list | get (includeSensitive adds cwd/config/threadId) | cancel (stop the agent) | interrupt (stop the current turn, keep the session) | fork (new session with this history) | clean (remove finished sessions) | clean_background_terminals.",
+  "description": "list | get | cancel (stop it) | interrupt (stop the turn) | fork | clean (remove finished) | clean_background_terminals.",
   "inputSchema": {
     "type": "object",
     "properties": {
       "action": {"type": "string", "enum": "@session_actions"},
-      "sessionId": {"type": "string", "description": "Required for get, cancel, interrupt, fork, clean_background_terminals."},
-      "includeSensitive": {"type": "boolean", "description": "get: include cwd, profile, config, threadId. Default: false."},
-      "statuses": {"type": "array", "items": {"type": "string", "enum": "@cleanable_statuses"}, "description": "clean: statuses to remove. Default: all three."},
-      "olderThanMs": {"type": "integer", "minimum": 0, "description": "clean: only sessions idle longer than this."},
-      "dryRun": {"type": "boolean", "description": "clean: list matches without removing."},
-      "includeDisk": {"type": "boolean", "description": "clean: also delete persisted state. Default: true."}
+      "sessionId": {"type": "string", "description": "All but list and clean."},
+      "includeSensitive": {"type": "boolean", "description": "get: add cwd, config, threadId."},
+      "statuses": {"type": "array", "items": {"type": "string", "enum": "@cleanable_statuses"}},
+      "olderThanMs": {"type": "integer", "minimum": 0},
+      "dryRun": {"type": "boolean"},
+      "includeDisk": {"type": "boolean", "description": "Default true."}
     },
     "required": ["action"],
     "additionalProperties": false
   },
-  "annotations": {"title": "Manage Codex sessions", "readOnlyHint": false, "destructiveHint": true, "idempotentHint": false, "openWorldHint": false}
+  "annotations": {"title": "Manage Codex sessions", "readOnlyHint": false, "destructiveHint": true, "idempotentHint": false, "openWorldHint": false},
+  "_meta": {"anthropic/searchHint": "codex list cancel interrupt fork sessions"}
 })json");
 }
 
 Json codex_check_descriptor() {
   return parse(R"json({
   "name": "codex_check",
-  "title": "Poll a session or answer it",
-  "description": "poll: events since cursor (pass back nextCursor; restart from cursorResetTo if given), pending actions[] and the result when done; pollOptions.waitMs long-polls. respond_permission: answer an approval in actions[] by requestId. respond_user_input: answer questions by id.",
+  "title": "Wait on or answer a Codex session",
+  "description": "poll: pass pollOptions {waitMs: 300000, finalOnly: true} to wait until the turn ends or needs you; otherwise events after cursor. respond_permission / respond_user_input: answer actions[] by requestId (pollOptions.waitMs waits on).",
   "inputSchema": {
     "type": "object",
     "properties": {
       "action": {"type": "string", "enum": "@check_actions"},
       "sessionId": {"type": "string"},
-      "cursor": {"type": "integer", "minimum": 0, "description": "First event id wanted. Default: where the last poll stopped."},
-      "maxEvents": {"type": "integer", "minimum": 0, "description": "poll default 1; respond_* default 0 (no events). Above 10000 counts as 10000."},
-      "responseMode": {"type": "string", "enum": "@response_modes", "description": "Default: minimal."},
+      "cursor": {"type": "integer", "minimum": 0},
+      "maxEvents": {"type": "integer", "minimum": 0},
+      "responseMode": {"type": "string", "enum": "@response_modes"},
       "pollOptions": {
         "type": "object",
         "properties": {
+          "waitMs": {"type": "integer", "minimum": 0, "maximum": 300000},
+          "finalOnly": {"type": "boolean", "description": "No events: actions and result."},
+          "skipDeltas": {"type": "boolean"},
+          "maxBytes": {"type": "integer", "minimum": 1, "description": "Default 20000."},
           "includeEvents": {"type": "boolean"},
           "includeActions": {"type": "boolean"},
-          "includeResult": {"type": "boolean"},
-          "skipDeltas": {"type": "boolean", "description": "Drop streaming deltas (cursor still advances)."},
-          "finalOnly": {"type": "boolean", "description": "Only actions and the final result."},
-          "maxBytes": {"type": "integer", "minimum": 1, "description": "Cap the response size; sets truncated."},
-          "waitMs": {"type": "integer", "minimum": 0, "maximum": 60000, "description": "Wait up to this long for something new."}
+          "includeResult": {"type": "boolean"}
         },
         "additionalProperties": false
       },
-      "requestId": {"type": "string", "description": "respond_*: the requestId from actions[]."},
-      "decision": {"type": "string", "enum": "@decisions", "description": "respond_permission. File changes take accept, acceptForSession, decline, cancel."},
-      "execpolicy_amendment": {"type": "array", "items": {"type": "string"}, "description": "For acceptWithExecpolicyAmendment: command prefix to allow."},
-      "network_policy_amendment": {"type": "object", "properties": {"action": {"type": "string", "enum": "@network_policy_actions"}, "host": {"type": "string"}}, "required": ["action", "host"], "additionalProperties": false, "description": "For applyNetworkPolicyAmendment."},
-      "denyMessage": {"type": "string", "description": "Note kept with a decline (not sent to codex)."},
-      "answers": {"type": "object", "additionalProperties": {"type": "object", "properties": {"answers": {"type": "array", "items": {"type": "string"}}}, "required": ["answers"]}, "description": "respond_user_input: question id -> {answers: [...]}."}
+      "requestId": {"type": "string"},
+      "decision": {"type": "string", "enum": "@decisions"},
+      "execpolicy_amendment": {"type": "array", "items": {"type": "string"}},
+      "network_policy_amendment": {"type": "object", "properties": {"action": {"type": "string", "enum": "@network_policy_actions"}, "host": {"type": "string"}}, "required": ["action", "host"], "additionalProperties": false},
+      "denyMessage": {"type": "string"},
+      "answers": {"type": "object", "additionalProperties": {"type": "object", "properties": {"answers": {"type": "array", "items": {"type": "string"}}}, "required": ["answers"]}, "description": "Question id -> {answers}."}
     },
     "required": ["action", "sessionId"],
     "additionalProperties": false
   },
-  "annotations": {"title": "Poll a session or answer it", "readOnlyHint": false, "destructiveHint": false, "idempotentHint": false, "openWorldHint": false}
+  "annotations": {"title": "Wait on or answer a Codex session", "readOnlyHint": false, "destructiveHint": true, "idempotentHint": false, "openWorldHint": false},
+  "_meta": {"anthropic/searchHint": "codex poll wait result approve permission"}
 })json");
 }
 

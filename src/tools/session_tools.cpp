@@ -1,5 +1,5 @@
 // Handlers of codex, codex_reply, codex_session and codex_check: decode, act on the
-// session manager, shape the answer. Waiting (waitForResult, long-poll) lives here too.
+// session manager, shape the answer (tools/reply), waiting when asked (tools/waiting).
 #include "codex_mcp/tools/session_tools.hpp"
 
 #include <boost/asio/use_awaitable.hpp>
@@ -7,7 +7,9 @@
 
 #include "codex_mcp/session/poll_view.hpp"
 #include "codex_mcp/tools/choices.hpp"
+#include "codex_mcp/tools/reply.hpp"
 #include "codex_mcp/tools/requests.hpp"
+#include "codex_mcp/tools/waiting.hpp"
 #include "codex_mcp/util/await_detached.hpp"
 
 namespace asio = boost::asio;
@@ -16,12 +18,10 @@ namespace codex_mcp::tools {
 
 using session::Session;
 using session::Status;
-using Clock = std::chrono::steady_clock;
 
 namespace {
 
 constexpr std::int64_t kPollIntervalMs = 2000;
-constexpr auto kProgressEvery = std::chrono::seconds(4);
 
 Json session_summary(const Session& session) {
   Json out = {{"sessionId", session.id()},
@@ -34,36 +34,21 @@ Json session_summary(const Session& session) {
   return out;
 }
 
-/// Waits for the turn to end, or for the caller to be needed, or for `wait_ms`.
-/// Sends notifications/progress every few seconds when the client asked for them.
-asio::awaitable<Json> wait_for_result(std::shared_ptr<Session> session, std::int64_t wait_ms,
-                                      mcp::ToolCallContext& context) {
-  const auto started = Clock::now();
-  const auto deadline = started + std::chrono::milliseconds(wait_ms);
-  auto last_report = started;
-  std::string last_phase;
-  while (session->turn_running() && session->open_actions() == 0 && Clock::now() < deadline) {
-    co_await session->wait_for_change(std::min(deadline, Clock::now() + kProgressEvery));
-    // Progress keeps the client's request timeout from firing: on a phase change, and at
-    // least every kProgressEvery, but not once per streamed token.
-    const auto phase = session->progress_json()["phase"].get<std::string>();
-    if (phase == last_phase && Clock::now() - last_report < kProgressEvery) continue;
-    last_phase = phase;
-    last_report = Clock::now();
-    const auto waited =
-        std::chrono::duration_cast<std::chrono::seconds>(last_report - started).count();
-    context.report_progress("codex is " + phase + " (" + std::to_string(waited) + " s)");
-  }
-  const bool finished = !session->turn_running();
-  Json execution = {
-      {"waitRequested", true},
-      {"waitedMs",
-       std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count()},
-      {"fellBackToPolling", !finished}};
-  if (!finished) {
-    execution["reason"] = session->open_actions() == 0 ? "timeout" : "needs_caller";
-  }
-  co_return execution;
+bool result_cut(const Reply& reply) {
+  const auto fields = reply.find("truncatedFields");
+  if (fields == reply.end()) return false;
+  return std::any_of(fields->begin(), fields->end(), [](const Reply& field) {
+    return field.get_ref<const std::string&>().starts_with("result/");
+  });
+}
+
+/// `out` as the caller gets it: in reading order, within the cap. A result that went out
+/// whole is the caller's now: a later default poll does not repeat it.
+Reply finish_reply(Session& session, const Json& out, std::optional<std::int64_t> max_bytes) {
+  auto reply = in_reading_order(out);
+  fit_reply(reply, max_bytes.value_or(kDefaultMaxBytes));
+  if (reply.contains("result") && !result_cut(reply)) session.mark_result_delivered();
+  return reply;
 }
 
 /// Own the session for as long as its start (or reply) runs, whoever waits for it.
@@ -75,47 +60,65 @@ asio::awaitable<void> reply(std::shared_ptr<Session> session, ReplyRequest reque
   co_await session->reply(std::move(request));
 }
 
-asio::awaitable<Json> answer_after_turn_start(std::shared_ptr<Session> session,
-                                              std::optional<std::int64_t> wait_ms,
-                                              mcp::ToolCallContext& context) {
+/// The answer of codex and codex_reply: with waitForResult, after the turn ends, the caller
+/// is needed, or the wait is over; the actions waiting for the caller and the result when
+/// there is one come with it, so the caller needs no poll to see them.
+asio::awaitable<Reply> answer_after_turn_start(std::shared_ptr<Session> session, TurnSettings turn,
+                                               mcp::ToolCallContext& context) {
   Json execution = {{"waitRequested", false}, {"fellBackToPolling", false}};
-  if (wait_ms && *wait_ms > 0) execution = co_await wait_for_result(session, *wait_ms, context);
-  Json out = session_summary(*session);
-  out["execution"] = execution;
-  session->flush_journal();
-  if (!session->turn_running()) {
-    const auto result = session->result_json();
-    if (!result.is_null()) {
-      out["result"] = result;
-      out["completedAt"] = result["completedAt"];
+  if (turn.wait_for_result_ms && *turn.wait_for_result_ms > 0) {
+    const auto waited = co_await wait_for_caller(
+        session, std::chrono::milliseconds(*turn.wait_for_result_ms), {}, context);
+    const bool finished = !session->turn_running();
+    execution = {
+        {"waitRequested", true}, {"waitedMs", waited.waited_ms}, {"fellBackToPolling", !finished}};
+    if (!finished) {
+      execution["reason"] = session->open_actions() == 0 ? "timeout" : "needs_caller";
     }
   }
-  co_return out;
+  Json out = session_summary(*session);
+  out["execution"] = execution;
+  if (auto actions = session->actions_json(); !actions.empty()) out["actions"] = actions;
+  session->flush_journal();
+  if (!session->turn_running()) {
+    auto result = session->result_json();
+    if (!result.is_null()) {
+      // Said once, where the contract puts it for these tools.
+      out["completedAt"] = result["completedAt"];
+      result.erase("completedAt");
+      out["result"] = std::move(result);
+    }
+  }
+  co_return finish_reply(*session, out, turn.max_bytes);
+}
+
+bool shown_unless_delta(const session::Event& event) {
+  return !session::is_delta(event);
 }
 
 }  // namespace
 
-asio::awaitable<Json> start_session(session::SessionManager& manager, Json arguments,
-                                    mcp::ToolCallContext& context) {
+asio::awaitable<Reply> start_session(session::SessionManager& manager, Json arguments,
+                                     mcp::ToolCallContext& context) {
   auto request = decode_start(arguments);
-  const auto wait_ms = request.turn.wait_for_result_ms;
+  const auto turn = request.turn;
   auto session = manager.create();
   // A caller that gives up (notifications/cancelled) ends only its own wait: the start
   // goes on, so the session reaches running (or error) instead of staying `starting`,
   // and codex_session list finds it.
   co_await util::await_detached(manager.executor(), start(session, std::move(request)));
-  co_return co_await answer_after_turn_start(session, wait_ms, context);
+  co_return co_await answer_after_turn_start(session, turn, context);
 }
 
-asio::awaitable<Json> reply_session(session::SessionManager& manager, Json arguments,
-                                    mcp::ToolCallContext& context) {
+asio::awaitable<Reply> reply_session(session::SessionManager& manager, Json arguments,
+                                     mcp::ToolCallContext& context) {
   auto request = decode_reply(arguments);
   manager.ensure_accepting_work();
   auto session = manager.find(request.session_id);
-  const auto wait_ms = request.turn.wait_for_result_ms;
+  const auto turn = request.turn;
   // As for a start: a resume and turn/start are not to be cut off halfway by the caller.
   co_await util::await_detached(manager.executor(), reply(session, std::move(request)));
-  co_return co_await answer_after_turn_start(session, wait_ms, context);
+  co_return co_await answer_after_turn_start(session, turn, context);
 }
 
 asio::awaitable<Json> manage_sessions(session::SessionManager& manager, Json arguments,
@@ -206,8 +209,8 @@ asio::awaitable<Json> manage_sessions(session::SessionManager& manager, Json arg
                  {"message", "background terminals of session " + session->id() + " cleaned"}};
 }
 
-asio::awaitable<Json> check_session(session::SessionManager& manager, Json arguments,
-                                    mcp::ToolCallContext&) {
+asio::awaitable<Reply> check_session(session::SessionManager& manager, Json arguments,
+                                     mcp::ToolCallContext& context) {
   const auto request = decode_check(arguments);
   auto session = manager.find(request.session_id);
   std::int64_t max_events = 1;
@@ -224,10 +227,20 @@ asio::awaitable<Json> check_session(session::SessionManager& manager, Json argum
   if (request.action != "poll" && request.cursor) {
     cursor = std::max(cursor, session->consumed_cursor());  // respond_*: monotonic
   }
-  if (request.action == "poll" && request.poll.wait_ms > 0 &&
-      cursor >= session->events().next_id() && session->turn_running()) {
-    co_await session->wait_for_change(Clock::now() +
-                                      std::chrono::milliseconds(request.poll.wait_ms));
+  const bool shows_events =
+      max_events > 0 && request.poll.include_events && !request.poll.final_only;
+  if (request.poll.wait_ms > 0) {
+    // A long-poll (after an answer too) returns once there is something the caller will
+    // see: hidden deltas neither end it nor count.
+    WaitUntil until{.actions_from = request.poll.include_actions
+                                        ? std::optional<std::int64_t>(cursor)
+                                        : std::nullopt};
+    if (shows_events) {
+      until.events_from = cursor;
+      if (request.poll.skip_deltas) until.shown = shown_unless_delta;
+    }
+    co_await wait_for_caller(session, std::chrono::milliseconds(request.poll.wait_ms), until,
+                             context);
   }
   Json out = session_summary(*session);
   if (max_events == 0) {
@@ -238,15 +251,12 @@ asio::awaitable<Json> check_session(session::SessionManager& manager, Json argum
     // deltas it hides, so maxEvents counts only the events shown.
     const auto limit = request.poll.final_only ? std::numeric_limits<std::size_t>::max()
                                                : static_cast<std::size_t>(max_events);
-    const auto counts = request.poll.skip_deltas
-                            ? +[](const session::Event& e) { return !session::is_delta(e); }
-                            : nullptr;
-    const auto slice = session->events().read(cursor, limit, counts);
+    const auto slice = session->events().read(
+        cursor, limit, request.poll.skip_deltas ? shown_unless_delta : nullptr);
     const auto view = session::render_events(slice, {.response_mode = request.response_mode,
                                                      .include_events = request.poll.include_events,
                                                      .skip_deltas = request.poll.skip_deltas,
-                                                     .final_only = request.poll.final_only,
-                                                     .max_bytes = request.poll.max_bytes});
+                                                     .final_only = request.poll.final_only});
     out["events"] = view.events;
     out["nextCursor"] = view.next_cursor;
     if (slice.reset_to) out["cursorResetTo"] = *slice.reset_to;
@@ -255,14 +265,18 @@ asio::awaitable<Json> check_session(session::SessionManager& manager, Json argum
     auto actions = session->actions_json();
     if (!actions.empty()) out["actions"] = std::move(actions);
   }
-  if (request.poll.include_result && !session->turn_running()) {
+  if (request.poll.include_result.value_or(true) && !session->turn_running()) {
     const auto result = session->result_json();
-    if (!result.is_null()) out["result"] = result;
+    // A default poll does not repeat a result the caller was given whole: it links it.
+    const bool repeat = request.poll.include_result || request.poll.final_only ||
+                        request.response_mode != "minimal" || !session->result_delivered();
+    if (!result.is_null() && repeat) out["result"] = result;
+    if (!result.is_null() && !repeat) out["resultUri"] = result_uri(session->id());
   }
-  if (request.poll.max_bytes) session::enforce_max_bytes(out, *request.poll.max_bytes);
-  session->set_consumed_cursor(out["nextCursor"].get<std::int64_t>());
+  auto reply = finish_reply(*session, out, request.poll.max_bytes);
+  session->set_consumed_cursor(reply["nextCursor"].get<std::int64_t>());
   session->flush_journal();  // what a caller was shown survives a crash of ours
-  co_return out;
+  co_return reply;
 }
 
 }  // namespace codex_mcp::tools

@@ -125,33 +125,37 @@ void append_json_string(std::string& out, std::string_view text) {
   out += '"';
 }
 
-void append_json(std::string& out, const nlohmann::json& value) {
+namespace {
+
+template <typename BasicJson>
+void append_value(std::string& out, const BasicJson& value) {
   using Type = nlohmann::json::value_t;
   switch (value.type()) {
     case Type::null:
       out += "null";
       return;
     case Type::boolean:
-      out += value.get<bool>() ? "true" : "false";
+      out += value.template get<bool>() ? "true" : "false";
       return;
     case Type::number_integer:
-      append_number(out, value.get<std::int64_t>());
+      append_number(out, value.template get<std::int64_t>());
       return;
     case Type::number_unsigned:
-      append_number(out, value.get<std::uint64_t>());
+      append_number(out, value.template get<std::uint64_t>());
       return;
     case Type::string:
-      append_json_string(out, value.get_ref<const std::string&>());
+      append_json_string(out, value.template get_ref<const std::string&>());
       return;
     case Type::object: {
       out += '{';
       bool first = true;
-      for (const auto& [key, member] : value.get_ref<const nlohmann::json::object_t&>()) {
+      for (const auto& [key, member] :
+           value.template get_ref<const typename BasicJson::object_t&>()) {
         if (!first) out += ',';
         first = false;
         append_json_string(out, key);
         out += ':';
-        append_json(out, member);
+        append_value(out, member);
       }
       out += '}';
       return;
@@ -159,19 +163,29 @@ void append_json(std::string& out, const nlohmann::json& value) {
     case Type::array: {
       out += '[';
       bool first = true;
-      for (const auto& element : value.get_ref<const nlohmann::json::array_t&>()) {
+      for (const auto& element : value.template get_ref<const typename BasicJson::array_t&>()) {
         if (!first) out += ',';
         first = false;
-        append_json(out, element);
+        append_value(out, element);
       }
       out += ']';
       return;
     }
     default:
       // Floating point (rare here: nlohmann's shortest round-trip form), binary, discarded.
-      out += value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      out += value.dump(-1, ' ', false, BasicJson::error_handler_t::replace);
       return;
   }
+}
+
+}  // namespace
+
+void append_json(std::string& out, const nlohmann::json& value) {
+  append_value(out, value);
+}
+
+void append_ordered_json(std::string& out, const nlohmann::ordered_json& value) {
+  append_value(out, value);
 }
 
 std::string json_text(const nlohmann::json& value) {

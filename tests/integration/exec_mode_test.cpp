@@ -20,7 +20,7 @@ TEST_F(ExecModeE2E, ExecModeRunsTurnsRepliesWithHistoryAndRefusesWhatExecCannotD
   const auto first = start("first question", {{"waitForResult", 60000}});
   ASSERT_EQ(first["status"], "idle") << first.dump();
   EXPECT_EQ(first["result"]["text"], "ECHO[first question]");
-  EXPECT_EQ(first["result"]["usage"]["total"]["outputTokens"], 7);
+  EXPECT_EQ(first["result"]["usage"]["outputTokens"], 7);
   const auto sid = first["sessionId"];
   const auto info =
       tool("codex_session", {{"action", "get"}, {"sessionId", sid}, {"includeSensitive", true}});

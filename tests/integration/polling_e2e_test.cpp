@@ -65,7 +65,8 @@ TEST_F(PollingE2E, AFloodOfDeltasArrivesWholeAndInOrder) {
   constexpr int kDeltas = 20000;
   start_server(kFake,
                {"FAKE_CODEX_SCENARIO=flood", "FAKE_CODEX_DELTAS=" + std::to_string(kDeltas)});
-  const auto started = start("flood", {{"waitForResult", 60000}});
+  // Replies are capped at 20000 bytes by default: this test wants everything at once.
+  const auto started = start("flood", {{"waitForResult", 60000}, {"maxBytes", 1 << 20}});
   ASSERT_EQ(started["status"], "idle");
   std::string expected;
   for (int i = 0; i < kDeltas; ++i) expected += std::to_string(i % 10);
@@ -78,7 +79,8 @@ TEST_F(PollingE2E, AFloodOfDeltasArrivesWholeAndInOrder) {
                                          {"sessionId", started["sessionId"]},
                                          {"cursor", 0},
                                          {"maxEvents", 1000},
-                                         {"responseMode", "full"}});
+                                         {"responseMode", "full"},
+                                         {"pollOptions", {{"maxBytes", 1 << 20}}}});
   for (const auto& event : poll["events"]) {
     if (event["data"].value("method", "") != "item/agentMessage/delta") continue;
     streamed += event["data"]["delta"].get<std::string>();

@@ -66,7 +66,9 @@ TEST(Protocol, PingAndIdTypesAreEchoed) {
 
 TEST(Protocol, ToolsListHasTheFiveToolsWithCompleteSchemas) {
   auto server = start_server();
-  server.initialize();
+  const auto init = server.initialize();
+  // Claude Code puts the instructions in the system prompt and cuts them at 4,096 characters.
+  EXPECT_LE(init["instructions"].get<std::string>().size(), 4096u);
   server.send(request(1, "tools/list"));
   auto response = server.read_response(1);
   ASSERT_TRUE(response);
@@ -76,6 +78,9 @@ TEST(Protocol, ToolsListHasTheFiveToolsWithCompleteSchemas) {
     EXPECT_EQ(tool["inputSchema"]["type"], "object") << tool["name"];
     EXPECT_TRUE(tool.contains("title"));
     EXPECT_TRUE(tool["annotations"].contains("readOnlyHint"));
+    // Only the readiness check changes nothing: the others may start, stop or approve work.
+    EXPECT_EQ(tool["annotations"]["readOnlyHint"], tool["name"] == "codex_setup") << tool["name"];
+    EXPECT_FALSE(tool["_meta"]["anthropic/searchHint"].get<std::string>().empty()) << tool["name"];
     EXPECT_FALSE(tool["description"].get<std::string>().empty());
   }
   EXPECT_EQ(names, (std::set<std::string>{"codex_setup", "codex", "codex_reply", "codex_session",
@@ -124,7 +129,11 @@ TEST(Protocol, TheContractsSixResourcesAreListedAndRead) {
   server.send(request(4, "resources/read", Json::object()));
   EXPECT_EQ((*server.read_response(4))["error"]["code"], -32602);
   server.send(request(5, "resources/templates/list"));
-  EXPECT_EQ((*server.read_response(5))["result"]["resourceTemplates"], Json::array());
+  const auto templates = (*server.read_response(5))["result"]["resourceTemplates"];
+  ASSERT_EQ(templates.size(), 1u);
+  EXPECT_EQ(templates[0]["uriTemplate"], "codex-mcp://sessions/{sessionId}/result");
+  server.send(request(6, "resources/read", {{"uri", "codex-mcp://sessions/sess_nope/result"}}));
+  EXPECT_EQ((*server.read_response(6))["error"]["code"], -32002);
 }
 
 TEST(Protocol, ErrorCodesForEveryKindOfBadMessage) {

@@ -3,9 +3,14 @@
 // tool call comes back as an isError result while the connection stays usable. It opens
 // the way a dual-era client that falls back does: a server/discover probe on the same process
 // first, answered (the server speaks 2026-07-28 too), then the 2025 initialize handshake.
+// Then, with the real codex and the mock model, a session's result resource through the
+// template.
 // Usage: node sdk_client_test.mjs /abs/path/to/codex-mcp
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import fs from "node:fs";
 import { createRequire } from "node:module";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { check, finish } from "./tap.mjs";
@@ -106,4 +111,50 @@ await check("a bad tool call is an isError result, not a broken connection", asy
 });
 
 await client.close();
+
+// The result resource template, with a real session: the mock model on loopback, a
+// CODEX_HOME pointing the pinned codex at it.
+const codex = path.join(here, "../../.deps/npm/node_modules/.bin/codex");
+const root = fs.mkdtempSync(path.join(os.tmpdir(), "codex-mcp-sdk-"));
+const model = spawn(process.execPath, [path.join(here, "../fixtures/mock_model.mjs"),
+                                       "--port-file", path.join(root, "port")],
+                    { stdio: ["pipe", "ignore", "inherit"] });
+try {
+  while (!fs.existsSync(path.join(root, "port"))) await new Promise((r) => setTimeout(r, 50));
+  const { writeCodexHome, offlineServerEnv } = await import("../fixtures/codex_home.mjs");
+  fs.mkdirSync(path.join(root, "home"));
+  writeCodexHome(path.join(root, "home"), Number(fs.readFileSync(path.join(root, "port"), "utf8")));
+  const sessionClient = new Client({ name: "codex-mcp-sdk-test", version: "1.0.0" });
+  await sessionClient.connect(new StdioClientTransport({
+    command: binary,
+    args: [],
+    env: offlineServerEnv(root, path.join(root, "home"), codex),
+    stderr: "pipe",
+  }));
+  await check("a session's full result is a resource of the result template", async () => {
+    const { resourceTemplates } = await sessionClient.listResourceTemplates();
+    assert.deepEqual(resourceTemplates.map((t) => t.uriTemplate),
+                     ["codex-mcp://sessions/{sessionId}/result"]);
+    const started = await sessionClient.callTool({ name: "codex", arguments: {
+      prompt: "hello", approvalPolicy: "never", sandbox: "read-only", cwd: root,
+      advanced: { waitForResult: 120000 } } }, undefined, { timeout: 180000 });
+    const reply = started.structuredContent;
+    assert.equal(reply.status, "idle", JSON.stringify(reply));
+    assert.equal(Object.keys(reply)[0], "sessionId");
+    const uri = `codex-mcp://sessions/${reply.sessionId}/result`;
+    const read = await sessionClient.readResource({ uri });
+    assert.equal(read.contents[0].uri, uri);
+    assert.equal(read.contents[0].mimeType, "application/json");
+    const full = JSON.parse(read.contents[0].text);
+    assert.equal(full.text, "ECHO[hello]");
+    assert.equal(full.status, "completed");
+    await assert.rejects(sessionClient.readResource({ uri: "codex-mcp://sessions/nope/result" }),
+                         /-32002|not found/i);
+  });
+  await sessionClient.close();
+} finally {
+  model.kill();
+  fs.rmSync(root, { recursive: true, force: true });
+}
+
 finish();

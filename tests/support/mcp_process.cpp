@@ -118,9 +118,11 @@ std::optional<Json> McpProcess::read_response(const Json& id, std::chrono::milli
   for (;;) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
-    auto message = read_message(left);
-    if (!message) return std::nullopt;
+    auto line = read_line(left);
+    if (!line) return std::nullopt;
+    auto message = std::optional<Json>(Json::parse(*line));  // throws on anything but JSON
     if (message->contains("id") && (*message)["id"] == id && !message->contains("method")) {
+      last_response_text = std::move(*line);
       return message;
     }
     skipped.push_back(std::move(*message));

@@ -47,7 +47,8 @@ class McpProcess {
   void kill_now(int signal);
   std::string stderr_text() const;
 
-  std::vector<Json> skipped;  ///< messages read_response passed over
+  std::vector<Json> skipped;       ///< messages read_response passed over
+  std::string last_response_text;  ///< the line read_response returned, as sent (key order)
 
  private:
   pid_t pid_ = -1;

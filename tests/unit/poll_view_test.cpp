@@ -59,26 +59,3 @@ TEST(PollView, DeltaCompactMergesDeltasAlreadyRead) {
   EXPECT_EQ(compact.events[0]["data"]["delta"], "hello");
   EXPECT_EQ(compact.events[0]["lastId"], 2);
 }
-
-TEST(PollView, MaxBytesDropsTrailingEventsAndMovesTheCursorBack) {
-  Json response = {{"sessionId", "s"}, {"events", Json::array()}, {"nextCursor", 10}};
-  for (int i = 0; i < 10; ++i) {
-    response["events"].push_back({{"id", i}, {"data", std::string(200, 'x')}});
-  }
-  enforce_max_bytes(response, 1000);
-  EXPECT_LE(response.dump().size(), 1000u);
-  EXPECT_TRUE(response["truncated"].get<bool>());
-  const auto kept = response["events"].size();
-  ASSERT_GT(kept, 0u);
-  EXPECT_EQ(response["nextCursor"], static_cast<int>(kept));  // first dropped id
-}
-
-TEST(PollView, MaxBytesShortensTheResultTextLast) {
-  Json response = {{"events", Json::array()}, {"result", {{"text", std::string(5000, 'y')}}}};
-  enforce_max_bytes(response, 1000);
-  EXPECT_LE(response.dump().size(), 1100u);
-  EXPECT_EQ(response["truncatedFields"], Json::array({"result/text"}));
-  Json small = {{"events", Json::array()}};
-  enforce_max_bytes(small, 1000);
-  EXPECT_FALSE(small.contains("truncated"));
-}

@@ -62,8 +62,8 @@ TEST(DecodeCheck, LimitsTheContractLeavesOpenAreTakenNotRefused) {
                                    {"sessionId", "s"},
                                    {"maxEvents", 5000000},
                                    {"pollOptions", {{"maxBytes", 10}}}});
-  EXPECT_EQ(check.max_events, 10000);  // more than a ring holds: capped, not refused
-  EXPECT_EQ(check.poll.max_bytes, 10);
+  EXPECT_EQ(check.max_events, 10000);     // more than a ring holds: capped, not refused
+  EXPECT_EQ(check.poll.max_bytes, 1000);  // below the floor a reply cannot go: the floor
   auto start = minimal_start();
   start["advanced"] = {{"approvalTimeoutMs", 500}};
   EXPECT_EQ(decode_start(start).approval_timeout_ms, 500);

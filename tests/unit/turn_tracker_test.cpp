@@ -35,7 +35,7 @@ TEST(TurnTracker, PlainTurnProducesDeltasAndAResult) {
   EXPECT_TRUE(done->pinned);
   ASSERT_TRUE(tracker.outcome());
   EXPECT_EQ(tracker.outcome()->text, "hello");
-  EXPECT_EQ(tracker.outcome()->usage["total"], 49);
+  EXPECT_EQ(tracker.outcome()->usage, 49);           // the totals, once
   EXPECT_TRUE(tracker.outcome()->output.is_null());  // codex 0.169 sends no turn.output
   EXPECT_FALSE(tracker.turn_running());
   EXPECT_EQ(tracker.phase(), "finished");

@@ -39,7 +39,7 @@ class McpServer {
  public:
   McpServer(boost::asio::any_io_executor executor, ServerInfo info,
             std::vector<ToolDefinition> tools, std::vector<ResourceDefinition> resources,
-            jsonrpc::Peer::SendLine send_line);
+            std::vector<ResourceTemplateDefinition> templates, jsonrpc::Peer::SendLine send_line);
 
   void receive_line(std::string_view line) { peer_->receive_line(line); }
   void receive_oversized(std::size_t size) { peer_->receive_oversized(size); }
@@ -55,7 +55,7 @@ class McpServer {
   Json discover() const;
   Json list_tools() const;
   Json list_resources() const;
-  static Json list_resource_templates();
+  Json list_resource_templates() const;
   Json read_resource(const Json& params) const;
   boost::asio::awaitable<std::string> answer_tool_call(Json params);
   boost::asio::awaitable<std::string> call_tool(Json params);
@@ -63,15 +63,16 @@ class McpServer {
   ServerInfo info_;
   std::vector<ToolDefinition> tools_;
   std::vector<ResourceDefinition> resources_;
+  std::vector<ResourceTemplateDefinition> templates_;
   ModernResults modern_;
   std::string discover_text_;  ///< the DiscoverResult, serialised once
   std::shared_ptr<jsonrpc::Peer> peer_;
   std::string protocol_version_;
 };
 
-/// A tool's structured value as a CallToolResult (JSON text + structuredContent), as JSON
-/// text.
-std::string make_tool_result(Json value);
+/// A tool's structured value as a CallToolResult (JSON text + structuredContent, the same
+/// text with the same key order), as JSON text.
+std::string make_tool_result(ToolReply value);
 /// The code of a tool failure that is a failed call to the codex child: its process is
 /// gone (SESSION_NOT_RUNNING), it did not answer in time (TIMEOUT), or it refused
 /// (CODEX_ERROR).

@@ -13,6 +13,9 @@
 namespace codex_mcp::mcp {
 
 using Json = nlohmann::json;
+/// A tool's structured result. Its keys go out in insertion order: a client may show the
+/// model only the start of a long reply, so a tool puts what the caller needs first.
+using ToolReply = nlohmann::ordered_json;
 
 /// A failure reported to the caller as `Error [CODE]: message` with isError:true.
 class ToolError : public std::runtime_error {
@@ -34,10 +37,13 @@ class ToolCallContext {
       : progress_token_(std::move(progress_token)), sink_(std::move(sink)) {}
 
   bool wants_progress() const { return !progress_token_.is_null(); }
-  /// Sends notifications/progress; the progress value strictly increases per call.
-  void report_progress(const std::string& message, std::optional<double> total = std::nullopt) {
+  /// Sends notifications/progress with `message`. With `total`, `done` of it is shown as a
+  /// percentage; the progress value strictly increases per call whatever `done` says.
+  void report_progress(const std::string& message, std::optional<double> done = std::nullopt,
+                       std::optional<double> total = std::nullopt) {
     if (!wants_progress()) return;
-    Json params = {{"progressToken", progress_token_}, {"progress", ++progress_}};
+    progress_ = done && *done > progress_ ? *done : progress_ + 1;
+    Json params = {{"progressToken", progress_token_}, {"progress", progress_}};
     if (total) params["total"] = *total;
     if (!message.empty()) params["message"] = message;
     sink_(params);
@@ -50,7 +56,8 @@ class ToolCallContext {
 };
 
 struct ToolDefinition {
-  using Handler = std::function<boost::asio::awaitable<Json>(Json arguments, ToolCallContext&)>;
+  using Handler =
+      std::function<boost::asio::awaitable<ToolReply>(Json arguments, ToolCallContext&)>;
 
   Json descriptor;  ///< name, title, description, inputSchema, annotations
   Handler handler;  ///< returns the structured result; throws ToolError on failure

@@ -68,6 +68,10 @@ class EventRing {
   PollSlice read(std::int64_t cursor, std::size_t max_events,
                  bool (*counts)(const Event&) = nullptr);
 
+  /// True when an event with id >= cursor is held that `shows` accepts (any, when null).
+  /// Reads nothing: a long-poll asks it before deciding to wait.
+  bool any_from(std::int64_t cursor, bool (*shows)(const Event&) = nullptr) const;
+
   std::int64_t next_id() const { return next_id_; }
   std::size_t size() const { return events_.size(); }
   std::size_t bytes() const { return bytes_; }

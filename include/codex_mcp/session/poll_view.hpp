@@ -9,7 +9,6 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,7 +23,6 @@ struct ViewOptions {
   bool include_events = true;
   bool skip_deltas = false;
   bool final_only = false;
-  std::optional<std::int64_t> max_bytes{};
 };
 
 /// Events of `slice` rendered for the caller, and the cursor to hand back.
@@ -34,11 +32,6 @@ struct EventView {
 };
 
 EventView render_events(const PollSlice& slice, const ViewOptions& options);
-
-/// Applies maxBytes to a finished poll response in place. Events are dropped from the end
-/// first (nextCursor is moved back to the first dropped one), then long string fields are
-/// shortened. Sets `truncated` and `truncatedFields` when anything was cut.
-void enforce_max_bytes(Json& response, std::int64_t max_bytes);
 
 /// True for streaming delta events (agent text, reasoning, command output…).
 bool is_delta(const Event& event);

@@ -67,6 +67,7 @@ struct PendingAction {
   Json details;
   std::int64_t created_ms = 0;
   std::int64_t expires_ms = 0;
+  std::int64_t event_id = -1;  ///< its approval_request event
   std::optional<Json> answer;  ///< set by the caller (or the timeout) to release the request
   std::shared_ptr<boost::asio::steady_timer> wake;
 };
@@ -144,12 +145,21 @@ class Session : public std::enable_shared_from_this<Session> {
   }
   /// Requests still waiting for the caller (answered ones leave on the next loop turn).
   std::size_t open_actions() const;
+  /// True when a request still waiting for the caller was asked at event `cursor` or later
+  /// (one a poller from `cursor` has not been shown yet).
+  bool open_action_since(std::int64_t cursor) const;
 
   /// Waits until a new event arrives or `deadline` passes.
   boost::asio::awaitable<void> wait_for_change(std::chrono::steady_clock::time_point deadline);
 
-  /// The finished turn's result for poll/reply answers (null while none).
+  /// The finished turn's result for poll/reply answers (null while none): turnId, status,
+  /// text, and when codex changed files, `files` and the turn's `diff`.
   Json result_json() const;
+  /// The caller has been given the whole of the current result: a default poll leaves it out.
+  void mark_result_delivered() { result_delivered_ = true; }
+  bool result_delivered() const { return result_delivered_; }
+  /// What the turn in progress is doing (phase, last command and file).
+  const TurnTracker& tracker() const { return tracker_; }
   Json progress_json() const;
   Json actions_json() const;
   /// working | waiting_input | finished, and the caller's next move.
@@ -208,6 +218,7 @@ class Session : public std::enable_shared_from_this<Session> {
   EventRing ring_;
   TurnTracker tracker_;
   Json result_;                         ///< the last finished turn's result (null before the first)
+  bool result_delivered_ = false;       ///< result_ went out whole in a reply
   std::optional<ModelCatalog> models_;  ///< read on the first turn that names an effort
   std::int64_t consumed_cursor_ = 0;
   std::map<std::string, PendingAction> pending_;

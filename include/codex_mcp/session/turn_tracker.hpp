@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "codex_mcp/session/event_ring.hpp"
+#include "codex_mcp/session/file_changes.hpp"
 
 namespace codex_mcp::session {
 
@@ -24,16 +25,19 @@ struct TurnOutcome {
   std::string status;  ///< completed | interrupted | failed
   std::string text;
   std::optional<Json> structured_output;  ///< when an output schema was set and text parses
-  Json usage;                             ///< last tokenUsage seen (null if none)
-  Json error;                             ///< the turn's error (null unless failed)
-  Json output;  ///< the backend's raw turn.output, when it sends one (null otherwise)
+  Json usage;        ///< the thread's token totals at the end (tokenUsage.total; null if none)
+  Json files;        ///< {created?, modified?, deleted?} paths (null when nothing changed)
+  std::string diff;  ///< the turn's unified diff (empty when nothing changed)
+  Json error;        ///< the turn's error (null unless failed)
+  Json output;       ///< the backend's raw turn.output, when it sends one (null otherwise)
   std::int64_t duration_ms = 0;
 };
 
 class TurnTracker {
  public:
-  /// A new turn begins (turn/start sent); `structured` when it has an outputSchema.
-  void begin_turn(bool structured);
+  /// A new turn begins (turn/start sent); `structured` when it has an outputSchema. Changed
+  /// files are reported relative to `cwd` (the thread's working directory).
+  void begin_turn(bool structured, std::string cwd = {});
   /// Maps one notification to the event to record (nullopt: noise, not recorded).
   std::optional<Event> on_notification(const std::string& method, const Json& params);
   /// A streaming delta: the phase and the streamed text follow it. Sessions take deltas
@@ -51,6 +55,9 @@ class TurnTracker {
   const std::string& phase() const { return phase_; }
   const std::string& last_method() const { return last_method_; }
   const Json& token_usage() const { return token_usage_; }
+  /// The command run last and the file changed last in this turn (for progress messages).
+  const std::string& last_command() const { return last_command_; }
+  const std::string& last_file() const { return files_.last_path(); }
 
  private:
   TurnOutcome finish(const Json& turn);
@@ -62,6 +69,9 @@ class TurnTracker {
   std::string last_method_;
   std::string last_agent_text_;
   std::string streamed_text_;
+  std::string cwd_;
+  std::string last_command_;
+  FileChanges files_;
   Json token_usage_;
   std::optional<TurnOutcome> outcome_;
 };

@@ -13,11 +13,19 @@ namespace codex_mcp::tools {
 
 using Json = nlohmann::json;
 
+/// The smallest and largest `maxBytes` a reply takes: below the floor not even a session's
+/// ids, status and pending actions would fit.
+inline constexpr std::int64_t kMinMaxBytes = 1000;
+inline constexpr std::int64_t kMaxMaxBytes = INT64_C(1) << 53;
+/// The longest a call may wait (waitForResult, pollOptions.waitMs).
+inline constexpr std::int64_t kMaxWaitMs = 300000;
+
 /// Per-turn settings shared by codex (start) and codex_reply.
 struct TurnSettings {
   std::optional<std::string> model, approval_policy, sandbox, effort, summary, personality, cwd;
   std::optional<Json> output_schema;
   std::optional<std::int64_t> wait_for_result_ms;
+  std::optional<std::int64_t> max_bytes;  ///< of the call's reply (not a codex setting)
 };
 
 struct SetupRequest {
@@ -51,7 +59,8 @@ struct SessionRequest {
 };
 
 struct PollOptions {
-  bool include_events = true, include_actions = true, include_result = true;
+  bool include_events = true, include_actions = true;
+  std::optional<bool> include_result;  ///< unset: a result the caller already has is left out
   bool skip_deltas = false, final_only = false;
   std::optional<std::int64_t> max_bytes;
   std::int64_t wait_ms = 0;

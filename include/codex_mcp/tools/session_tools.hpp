@@ -10,14 +10,14 @@ namespace codex_mcp::tools {
 
 using Json = nlohmann::json;
 
-boost::asio::awaitable<Json> start_session(session::SessionManager& manager, Json arguments,
-                                           mcp::ToolCallContext& context);
-boost::asio::awaitable<Json> reply_session(session::SessionManager& manager, Json arguments,
-                                           mcp::ToolCallContext& context);
+boost::asio::awaitable<mcp::ToolReply> start_session(session::SessionManager& manager,
+                                                     Json arguments, mcp::ToolCallContext& context);
+boost::asio::awaitable<mcp::ToolReply> reply_session(session::SessionManager& manager,
+                                                     Json arguments, mcp::ToolCallContext& context);
 boost::asio::awaitable<Json> manage_sessions(session::SessionManager& manager, Json arguments,
                                              mcp::ToolCallContext& context);
-boost::asio::awaitable<Json> check_session(session::SessionManager& manager, Json arguments,
-                                           mcp::ToolCallContext& context);
+boost::asio::awaitable<mcp::ToolReply> check_session(session::SessionManager& manager,
+                                                     Json arguments, mcp::ToolCallContext& context);
 /// codex_setup: the readiness report.
 boost::asio::awaitable<Json> setup_report(session::SessionManager& manager, Json arguments,
                                           mcp::ToolCallContext& context);

@@ -7,6 +7,7 @@
 // rather than thrown (a child's text is not trusted to be well formed).
 #pragma once
 
+#include <concepts>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -28,5 +29,15 @@ void append_json(std::string& out, const nlohmann::json& value);
 
 /// `value` as compact JSON text.
 std::string json_text(const nlohmann::json& value);
+
+/// The same for nlohmann::ordered_json, keys in insertion order (replies use it to put what
+/// the caller needs first). A template, so that a std::string argument still means json.
+void append_ordered_json(std::string& out, const nlohmann::ordered_json& value);
+template <typename Ordered>
+requires std::same_as<Ordered, nlohmann::ordered_json> std::string json_text(const Ordered& value) {
+  std::string out;
+  append_ordered_json(out, value);
+  return out;
+}
 
 }  // namespace codex_mcp::util
