@@ -69,6 +69,16 @@ std::string startup_timeout_failure(const std::string& what, const std::string& 
          "here, raise --startup-timeout-ms / CODEX_MCP_STARTUP_TIMEOUT_MS.";
 }
 
+/// Which value the caller chose that codex refused in its answer to thread/start: a
+/// param, or one of the `config` overrides ("failed to load configuration: … in `key`",
+/// the words codex uses for a value it refuses at startup). (Outside the coroutine: GCC
+/// 12 warns about a coroutine frame holding the temporaries.)
+std::optional<std::string> refused_value(const Json& params, const Json& config,
+                                         std::string_view error) {
+  if (auto why = tools::describe_param_refusal(params, error)) return why;
+  return tools::describe_config_refusal(config, "Error: " + std::string(error));
+}
+
 Json user_input(const std::string& prompt, const std::vector<std::string>& images) {
   Json input =
       Json::array({{{"type", "text"}, {"text", prompt}, {"text_elements", Json::array()}}});
@@ -270,13 +280,8 @@ asio::awaitable<void> Session::start(tools::StartRequest request) {
     failure = startup_timeout_failure(e.what(), launch_.command.executable);
   } catch (const jsonrpc::RpcError& e) {
     failure = std::string("could not start codex: ") + e.what();
-    if (const auto why = tools::describe_param_refusal(params, e.what())) {
+    if (const auto why = refused_value(params, config_overrides_, e.what())) {
       refused.emplace("INVALID_ARGUMENT", *why);
-    } else if (const auto config_why = tools::describe_config_refusal(
-                   config_overrides_, std::string("Error: ") + e.what())) {
-      // thread/start refused a value of its `config` ("failed to load configuration: …
-      // in `key`"), in the words codex uses when it refuses one at startup.
-      refused.emplace("INVALID_ARGUMENT", *config_why);
     }
   } catch (const std::exception& e) {
     failure = std::string("could not start codex: ") + e.what();
@@ -333,8 +338,9 @@ asio::awaitable<void> Session::start_fork(std::shared_ptr<const Session> source)
   throw ToolError("INTERNAL", last_error_);
 }
 
-asio::awaitable<void> Session::begin_turn(std::string prompt, tools::TurnSettings turn,
-                                          std::vector<std::string> images) {
+asio::awaitable<void> Session::begin_turn(const std::string& prompt,
+                                          const tools::TurnSettings& turn,
+                                          const std::vector<std::string>& images) {
   if (turn.effort) {
     // Refused before anything changes: the session stays as it was.
     if (!models_) models_ = co_await fetch_model_catalog(client_);

@@ -51,6 +51,22 @@ Reply finish_reply(Session& session, const Json& out, std::optional<std::int64_t
   return reply;
 }
 
+// (Built outside the coroutines: GCC 12 warns about a coroutine frame holding them.)
+Json failed_removal(const std::string& id, const std::string& error) {
+  return {{"sessionId", id}, {"error", error}};
+}
+
+Json clean_answer(Json matched, Json removed, Json failed, std::size_t disk_removed, bool dry_run) {
+  Json out = {{"matchedSessionIds", std::move(matched)},
+              {"removedCount", removed.size()},
+              {"removedSessionIds", std::move(removed)},
+              {"diskSessionsRemoved", disk_removed},
+              {"dryRun", dry_run}};
+  // Only when a deletion failed: those sessions are kept, as they were.
+  if (!failed.empty()) out["failedSessions"] = std::move(failed);
+  return out;
+}
+
 /// Own the session for as long as its start (or reply) runs, whoever waits for it.
 asio::awaitable<void> start(std::shared_ptr<Session> session, StartRequest request) {
   co_await session->start(std::move(request));
@@ -154,20 +170,14 @@ asio::awaitable<Json> manage_sessions(session::SessionManager& manager, Json arg
       }
       const auto outcome = manager.remove(listed.id, request.include_disk);
       if (!outcome.removed) {
-        failed.push_back({{"sessionId", listed.id}, {"error", outcome.error}});
+        failed.push_back(failed_removal(listed.id, outcome.error));
         continue;
       }
       disk_removed += outcome.files_deleted ? 1 : 0;
       removed.push_back(listed.id);
     }
-    Json out = {{"matchedSessionIds", matched},
-                {"removedSessionIds", removed},
-                {"removedCount", removed.size()},
-                {"diskSessionsRemoved", disk_removed},
-                {"dryRun", request.dry_run}};
-    // Only when a deletion failed: those sessions are kept, as they were.
-    if (!failed.empty()) out["failedSessions"] = std::move(failed);
-    co_return out;
+    co_return clean_answer(std::move(matched), std::move(removed), std::move(failed), disk_removed,
+                           request.dry_run);
   }
   auto session = manager.find(*request.session_id);
   if (request.action == "get") co_return session->info_json(request.include_sensitive);

@@ -190,8 +190,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void persist_meta();
   void finish_turn(const TurnOutcome& outcome);
   boost::asio::awaitable<void> resume_thread();
-  boost::asio::awaitable<void> begin_turn(std::string prompt, tools::TurnSettings turn,
-                                          std::vector<std::string> images);
+  /// Always awaited at once by start/reply, whose frames own the arguments.
+  boost::asio::awaitable<void> begin_turn(const std::string& prompt,
+                                          const tools::TurnSettings& turn,
+                                          const std::vector<std::string>& images);
   /// Starts a child with the session's profile, config overrides, cwd and CODEX_HOME.
   boost::asio::awaitable<void> spawn();
   /// Stops the child (every stop path goes through here); its exit is then not reported
