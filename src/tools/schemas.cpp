@@ -83,7 +83,7 @@ Json codex_descriptor() {
     "type": "object",
     "properties": {
       "prompt": {"type": "string", "minLength": 1, "description": "Task or question for the agent."},
-      "approvalPolicy": {"type": "string", "enum": "@approval_policies", "description": "When the agent must ask before acting: untrusted (all but safe reads), on-request (when it wants to leave the sandbox), never."},
+      "approvalPolicy": {"type": "string", "enum": "@approval_policies", "description": "When the agent must ask before acting: untrusted (all but safe reads), on-failure (codex 0.140 and older only: ask when a sandboxed command fails), on-request (when it wants to leave the sandbox), never."},
       "sandbox": {"type": "string", "enum": "@sandbox_modes", "description": "What commands may touch."},
       "effort": {"type": "string", "enum": "@reasoning_efforts", "description": "Reasoning effort; one the model does not take is refused with those it does. Default: low."},
       "cwd": {"type": "string", "description": "Working directory (a relative one is taken from the server's). Default: server cwd."},

@@ -5,6 +5,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <limits>
 
+#include "codex_mcp/codex/release.hpp"
 #include "codex_mcp/session/poll_view.hpp"
 #include "codex_mcp/tools/choices.hpp"
 #include "codex_mcp/tools/requests.hpp"
@@ -93,13 +94,25 @@ asio::awaitable<Json> answer_after_turn_start(std::shared_ptr<Session> session,
   co_return out;
 }
 
+/// A setting the session's codex release does not take (on-failure after 0.140), refused
+/// before anything starts.
+asio::awaitable<void> refuse_unsupported_settings(session::SessionManager& manager,
+                                                  const TurnSettings& turn) {
+  if (!turn.approval_policy) co_return;
+  const auto release = co_await manager.codex_release();
+  if (const auto why = codex::approval_policy_refusal(release, *turn.approval_policy)) {
+    throw mcp::ToolError("INVALID_ARGUMENT", *why);
+  }
+}
+
 }  // namespace
 
 asio::awaitable<Json> start_session(session::SessionManager& manager, Json arguments,
                                     mcp::ToolCallContext& context) {
   auto request = decode_start(arguments);
   const auto wait_ms = request.turn.wait_for_result_ms;
-  auto session = manager.create();
+  co_await refuse_unsupported_settings(manager, request.turn);
+  auto session = co_await manager.create();
   // A caller that gives up (notifications/cancelled) ends only its own wait: the start
   // goes on, so the session reaches running (or error) instead of staying `starting`,
   // and codex_session list finds it.
@@ -111,6 +124,7 @@ asio::awaitable<Json> reply_session(session::SessionManager& manager, Json argum
                                     mcp::ToolCallContext& context) {
   auto request = decode_reply(arguments);
   manager.ensure_accepting_work();
+  co_await refuse_unsupported_settings(manager, request.turn);
   auto session = manager.find(request.session_id);
   const auto wait_ms = request.turn.wait_for_result_ms;
   // As for a start: a resume and turn/start are not to be cut off halfway by the caller.
@@ -184,7 +198,7 @@ asio::awaitable<Json> manage_sessions(session::SessionManager& manager, Json arg
       throw mcp::ToolError("EXEC_NOT_SUPPORTED", "fork is not available in exec mode (codex exec)");
     }
     manager.ensure_accepting_work();
-    auto fork = manager.create();
+    auto fork = co_await manager.create();
     co_await fork->start_fork(*session);
     co_return Json{{"sessionId", fork->id()},
                    {"threadId", fork->thread_id()},

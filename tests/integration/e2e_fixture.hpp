@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 #include <algorithm>
+#include <cstdlib>
 
 #include <filesystem>
 #include <fstream>
@@ -26,7 +27,13 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 inline const std::string kSource = CODEX_MCP_SOURCE_DIR;
-inline const std::string kCodex = kSource + "/.deps/npm/node_modules/.bin/codex";
+/// The codex the end-to-end tests run: the pinned one, or CODEX_MCP_TEST_CODEX (the CI step
+/// scripts/test-codex-versions points it at other releases).
+inline const std::string kCodex = [] {
+  const char* other = std::getenv("CODEX_MCP_TEST_CODEX");
+  return other != nullptr && *other != '\0' ? std::string(other)
+                                            : kSource + "/.deps/npm/node_modules/.bin/codex";
+}();
 inline const std::string kFake = kSource + "/tests/fixtures/fake_app_server.mjs";
 
 /// True while `pid` is a live process (a zombie or a missing pid is not).
