@@ -553,6 +553,8 @@ void Session::finish_turn(const TurnOutcome& outcome) {
 asio::awaitable<Json> Session::on_server_request(std::string method, Json params) {
   auto action = caller_action(method, params);
   if (!action) co_return automatic_answer(method, params, now_ms());
+  if (action->kind == ActionKind::command_approval)
+    tracker_.complete_command_approval(action->details);
   const auto self = shared_from_this();  // keep the session alive while the request waits
   const auto request_id = "req_" + std::to_string(++next_request_);
   auto& pending = pending_[request_id];

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 
 #include <filesystem>
@@ -18,6 +19,7 @@
 
 #include <unistd.h>
 
+#include "codex_mcp/codex/release.hpp"
 #include "mcp_process.hpp"
 #include "test_dir.hpp"
 
@@ -35,6 +37,26 @@ inline const std::string kCodex = [] {
                                             : kSource + "/.deps/npm/node_modules/.bin/codex";
 }();
 inline const std::string kFake = kSource + "/tests/fixtures/fake_app_server.mjs";
+
+/// The release of kCodex, from its `--version` (asked once).
+inline const codex::Release& codex_release() {
+  static const codex::Release release = [] {
+    std::string out;
+    if (FILE* pipe = ::popen((kCodex + " --version 2>/dev/null").c_str(), "r")) {
+      char buffer[256];
+      while (std::fgets(buffer, sizeof buffer, pipe) != nullptr) out += buffer;
+      ::pclose(pipe);
+    }
+    return codex::Release{.version = codex::parse_version(out)};
+  }();
+  return release;
+}
+
+/// kCodex is older than the pinned release: what a test asserts of codex's own texts or
+/// model catalog (codex 0.169's) may not hold for it.
+inline bool older_than_pinned_codex() {
+  return codex_release().version < codex::kTestedVersion;
+}
 
 /// True while `pid` is a live process (a zombie or a missing pid is not).
 inline bool process_alive(int pid) {

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -51,6 +52,9 @@ class TurnTracker {
   const std::string& phase() const { return phase_; }
   const std::string& last_method() const { return last_method_; }
   const Json& token_usage() const { return token_usage_; }
+  /// Adds the `command` and `cwd` of its item to a command approval that lacks them
+  /// (codex 0.80 sends them in item/started only, not in the request).
+  void complete_command_approval(Json& details) const;
 
  private:
   TurnOutcome finish(const Json& turn);
@@ -64,6 +68,7 @@ class TurnTracker {
   std::string streamed_text_;
   Json token_usage_;
   std::optional<TurnOutcome> outcome_;
+  std::map<std::string, Json> commands_;  ///< this turn's command items: id → {command, cwd}
 };
 
 }  // namespace codex_mcp::session
