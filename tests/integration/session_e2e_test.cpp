@@ -410,8 +410,9 @@ TEST_F(SessionE2E, EffortTheModelDoesNotAdvertiseIsRefusedWithTheValidOnes) {
 
 TEST_F(SessionE2E, ConfigValueCodexRefusesIsAnInvalidArgumentListingTheValidOnes) {
   if (older_than_pinned_codex()) {
-    // codex 0.80's app-server prints the error but waits for stdin EOF: the start then
-    // fails at --startup-timeout-ms, and the texts are another release's.
+    // codex 0.80's app-server reports a configuration it refuses only once its stdin
+    // closes (nothing on the wire or stderr before): the start fails at
+    // --startup-timeout-ms, and the texts are another release's.
     GTEST_SKIP() << "an older codex refuses its config differently";
   }
   start_model({{"rules", Json::array()}});
