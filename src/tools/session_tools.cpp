@@ -97,10 +97,10 @@ asio::awaitable<Json> answer_after_turn_start(std::shared_ptr<Session> session,
 /// A setting the session's codex release does not take (on-failure after 0.140), refused
 /// before anything starts.
 asio::awaitable<void> refuse_unsupported_settings(session::SessionManager& manager,
-                                                  const TurnSettings& turn) {
-  if (!turn.approval_policy) co_return;
+                                                  std::optional<std::string> approval_policy) {
+  if (!approval_policy) co_return;
   const auto release = co_await manager.codex_release();
-  if (const auto why = codex::approval_policy_refusal(release, *turn.approval_policy)) {
+  if (const auto why = codex::approval_policy_refusal(release, *approval_policy)) {
     throw mcp::ToolError("INVALID_ARGUMENT", *why);
   }
 }
@@ -111,7 +111,7 @@ asio::awaitable<Json> start_session(session::SessionManager& manager, Json argum
                                     mcp::ToolCallContext& context) {
   auto request = decode_start(arguments);
   const auto wait_ms = request.turn.wait_for_result_ms;
-  co_await refuse_unsupported_settings(manager, request.turn);
+  co_await refuse_unsupported_settings(manager, request.turn.approval_policy);
   auto session = co_await manager.create();
   // A caller that gives up (notifications/cancelled) ends only its own wait: the start
   // goes on, so the session reaches running (or error) instead of staying `starting`,
@@ -124,7 +124,7 @@ asio::awaitable<Json> reply_session(session::SessionManager& manager, Json argum
                                     mcp::ToolCallContext& context) {
   auto request = decode_reply(arguments);
   manager.ensure_accepting_work();
-  co_await refuse_unsupported_settings(manager, request.turn);
+  co_await refuse_unsupported_settings(manager, request.turn.approval_policy);
   auto session = manager.find(request.session_id);
   const auto wait_ms = request.turn.wait_for_result_ms;
   // As for a start: a resume and turn/start are not to be cut off halfway by the caller.
