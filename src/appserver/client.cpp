@@ -55,6 +55,10 @@ std::string last_line(const std::string& text) {
                      end - (begin == std::string::npos ? 0 : begin + 1) + 1);
 }
 
+bool is_legacy_notification(std::string_view method) {
+  return method.starts_with("codex/event/");
+}
+
 std::vector<std::string> app_server_args(const CodexCommand& command, const AppServerSettings&) {
   std::vector<std::string> args = command.args;
   args.emplace_back("app-server");
@@ -91,7 +95,7 @@ asio::awaitable<Json> AppServerClient::start(CodexCommand command, AppServerSett
   });
   peer_->on_any_notification([weak](const std::string& method, const Json& params) {
     auto client = weak.lock();
-    if (client && client->handlers_.on_notification)
+    if (client && client->handlers_.on_notification && !is_legacy_notification(method))
       client->handlers_.on_notification(method, params);
   });
   peer_->on_any_request([weak](std::string method, Json params) {

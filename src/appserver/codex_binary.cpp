@@ -1,4 +1,4 @@
-// resolve_native_codex and has_app_server (see codex_binary.hpp).
+// resolve_native_codex (see codex_binary.hpp).
 #include "codex_mcp/appserver/codex_binary.hpp"
 
 #include <cstdlib>
@@ -6,13 +6,7 @@
 #include <string_view>
 #include <system_error>
 
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
-
-extern char** environ;
 
 namespace codex_mcp::appserver {
 
@@ -66,35 +60,6 @@ std::string resolve_native_codex(const std::string& codex_path) {
     if (is_executable_file(candidate)) return candidate.string();
   }
   return codex_path;
-}
-
-}  // namespace codex_mcp::appserver
-
-namespace codex_mcp::appserver {
-
-bool has_app_server(const std::string& executable, std::chrono::milliseconds timeout) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  for (const int fd : {0, 1, 2}) {
-    posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0);
-  }
-  std::string exe = executable, sub = "app-server", help = "--help";
-  char* argv[] = {exe.data(), sub.data(), help.data(), nullptr};
-  pid_t pid = -1;
-  const int failed = posix_spawnp(&pid, exe.c_str(), &actions, nullptr, argv, environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (failed != 0) return false;
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  int status = 0;
-  while (::waitpid(pid, &status, WNOHANG) == 0) {
-    if (std::chrono::steady_clock::now() >= deadline) {
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, &status, 0);
-      return true;  // it did not refuse the subcommand: it is serving
-    }
-    ::usleep(2000);
-  }
-  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 }  // namespace codex_mcp::appserver

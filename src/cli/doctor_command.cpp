@@ -54,15 +54,15 @@ Json inspect_state_dir(const std::string& path) {
 }  // namespace
 
 int doctor_command(const app::Options& options, const Terminal& terminal) {
+  asio::io_context io;
   tools::ReadinessInputs inputs{
       .options = options,
       .executable = codex::locate_codex({.option_path = options.codex_path,
                                          .option_command = options.codex_command,
                                          .path_variable = util::env_or_empty("PATH"),
                                          .cwd = util::current_directory()}),
-      .client_mode = std::nullopt,
+      .probe = std::make_shared<codex::CodexProbe>(io.get_executor(), std::chrono::seconds(15)),
       .state_dir = inspect_state_dir(options.state_dir)};
-  asio::io_context io;
   Json report;
   asio::co_spawn(
       io, tools::readiness_report(io.get_executor(), std::move(inputs), util::current_directory()),

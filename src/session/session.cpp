@@ -8,6 +8,7 @@
 
 #include "codex_mcp/appserver/exec_client.hpp"
 #include "codex_mcp/appserver/refusals.hpp"
+#include "codex_mcp/appserver/requests.hpp"
 #include "codex_mcp/appserver/stream_delta.hpp"
 #include "codex_mcp/codex/profile.hpp"
 #include "codex_mcp/mcp/tool.hpp"
@@ -55,13 +56,6 @@ std::optional<Status> status_from_string(const std::string& name) {
 
 namespace {
 
-// Codex's own names for our sandbox values on turn/start (sandboxPolicy takes objects).
-Json sandbox_policy(const std::string& sandbox) {
-  if (sandbox == "read-only") return {{"type", "readOnly"}};
-  if (sandbox == "workspace-write") return {{"type", "workspaceWrite"}};
-  return {{"type", "dangerFullAccess"}};
-}
-
 std::string startup_timeout_failure(const std::string& what, const std::string& executable) {
   return "could not start codex: " + what + ". Check that `" + executable +
          " app-server` starts from a shell with this environment and that its config.toml "
@@ -79,11 +73,21 @@ std::optional<std::string> refused_value(const Json& params, const Json& config,
   return tools::describe_config_refusal(config, "Error: " + std::string(error));
 }
 
-Json user_input(const std::string& prompt, const std::vector<std::string>& images) {
-  Json input =
-      Json::array({{{"type", "text"}, {"text", prompt}, {"text_elements", Json::array()}}});
-  for (const auto& image : images) input.push_back({{"type", "localImage"}, {"path", image}});
-  return input;
+std::optional<std::string> unless_empty(const std::string& value) {
+  return value.empty() ? std::nullopt : std::optional<std::string>(value);
+}
+
+// (Built outside the coroutine: GCC 12 warns about a coroutine frame holding it.)
+appserver::ThreadStartParams thread_start_params(const tools::StartRequest& request,
+                                                 const std::string& cwd, const std::string& model) {
+  return {.settings = {.approval_policy = request.turn.approval_policy,
+                       .sandbox = request.turn.sandbox,
+                       .cwd = unless_empty(cwd),
+                       .model = unless_empty(model),
+                       .base_instructions = request.base_instructions,
+                       .developer_instructions = request.developer_instructions,
+                       .personality = request.turn.personality},
+          .ephemeral = request.ephemeral};
 }
 
 }  // namespace
@@ -182,6 +186,12 @@ asio::awaitable<void> Session::spawn() {
                                            ? std::string("no codex executable found")
                                            : launch_.unavailable_reason);
   }
+  if (!launch_.codex && launch_.probe) {  // a session restored before codex was probed
+    launch_.adopt(co_await launch_.probe->facts(launch_.command.executable));
+  }
+  if (const auto why = codex::unsupported_reason(launch_.release())) {
+    throw ToolError("CODEX_NOT_FOUND", *why);
+  }
   std::weak_ptr<Session> weak = weak_from_this();
   // A session may outlive several children (a reply resumes the thread in a new one): what
   // an earlier child still says while it is being stopped must not touch the current one.
@@ -250,15 +260,7 @@ asio::awaitable<void> Session::start(tools::StartRequest request) {
   personality_ = request.turn.personality.value_or("");
   ephemeral_ = request.ephemeral;
   persist_meta();
-  Json params = {{"approvalPolicy", approval_policy_}, {"sandbox", sandbox_}};
-  if (!cwd_.empty()) params["cwd"] = cwd_;
-  if (!model_.empty()) params["model"] = model_;
-  if (request.base_instructions) params["baseInstructions"] = *request.base_instructions;
-  if (request.developer_instructions) {
-    params["developerInstructions"] = *request.developer_instructions;
-  }
-  if (request.turn.personality) params["personality"] = *request.turn.personality;
-  if (request.ephemeral) params["ephemeral"] = true;
+  const Json params = thread_start_params(request, cwd_, model_).to_json();
   std::string failure;  // set when the start failed (co_await is not allowed in a catch)
   std::optional<ToolError> refused;  // ... because of a value the caller chose
   try {
@@ -322,8 +324,8 @@ asio::awaitable<void> Session::start_fork(std::shared_ptr<const Session> source)
     co_await spawn();
     // The fork runs in its own app-server: the source thread is loaded from the shared
     // rollout storage (CODEX_HOME), then forked with its whole history.
-    Json params = {{"threadId", source->thread_id_}};
-    const auto forked = co_await client_->thread_fork(params);
+    const appserver::ThreadForkParams fork{.thread_id = source->thread_id_};
+    const auto forked = co_await client_->thread_fork(fork.to_json());
     thread_id_ = forked.value("thread", Json::object()).value("id", std::string());
     set_status(Status::idle);
     record({.type = "progress",
@@ -347,22 +349,27 @@ asio::awaitable<void> Session::begin_turn(const std::string& prompt,
     const auto refusal = effort_refusal(*models_, turn.model.value_or(model_), *turn.effort);
     if (refusal) throw ToolError("INVALID_ARGUMENT", *refusal);
   }
-  Json params = {{"threadId", thread_id_}, {"input", user_input(prompt, images)}};
-  // Sent on every turn: a reply without one keeps the session's, the first turn's default
-  // is the contract's "low", and a resumed thread in a new child gets it too.
+  // The effort is sent on every turn: a reply without one keeps the session's, the first
+  // turn's default is the contract's "low", and a resumed thread in a new child gets it too.
   if (turn.effort) effort_ = *turn.effort;
-  params["effort"] = effort_;
-  if (turn.summary) params["summary"] = *turn.summary;
-  if (turn.model) params["model"] = model_ = *turn.model;
-  if (turn.approval_policy) params["approvalPolicy"] = approval_policy_ = *turn.approval_policy;
-  if (turn.sandbox) {
-    sandbox_ = *turn.sandbox;
-    params["sandboxPolicy"] = sandbox_policy(sandbox_);
-  }
-  if (turn.cwd) params["cwd"] = cwd_ = *turn.cwd;
-  if (turn.personality) params["personality"] = personality_ = *turn.personality;
+  if (turn.model) model_ = *turn.model;
+  if (turn.approval_policy) approval_policy_ = *turn.approval_policy;
+  if (turn.sandbox) sandbox_ = *turn.sandbox;
+  if (turn.cwd) cwd_ = *turn.cwd;
+  if (turn.personality) personality_ = *turn.personality;
   output_schema_ = turn.output_schema;
-  if (output_schema_) params["outputSchema"] = *output_schema_;
+  const appserver::TurnStartParams turn_start{.thread_id = thread_id_,
+                                              .prompt = prompt,
+                                              .images = images,
+                                              .effort = effort_,
+                                              .summary = turn.summary,
+                                              .model = turn.model,
+                                              .approval_policy = turn.approval_policy,
+                                              .cwd = turn.cwd,
+                                              .personality = turn.personality,
+                                              .sandbox = turn.sandbox,
+                                              .output_schema = output_schema_};
+  const Json params = turn_start.to_json();
   tracker_.begin_turn(output_schema_.has_value(), cwd_);
   set_status(Status::running);
   try {
@@ -414,15 +421,16 @@ asio::awaitable<void> Session::resume_thread() {
   std::string failure;
   try {
     co_await spawn();
-    Json params = {{"threadId", thread_id_}, {"excludeTurns", true}};
-    if (!cwd_.empty()) params["cwd"] = cwd_;
-    if (!model_.empty()) params["model"] = model_;
-    if (!approval_policy_.empty()) params["approvalPolicy"] = approval_policy_;
-    if (!sandbox_.empty()) params["sandbox"] = sandbox_;
-    if (!base_instructions_.empty()) params["baseInstructions"] = base_instructions_;
-    if (!developer_instructions_.empty()) params["developerInstructions"] = developer_instructions_;
-    if (!personality_.empty()) params["personality"] = personality_;
-    co_await client_->thread_resume(params);
+    const appserver::ThreadResumeParams resume{
+        .thread_id = thread_id_,
+        .settings = {.approval_policy = unless_empty(approval_policy_),
+                     .sandbox = unless_empty(sandbox_),
+                     .cwd = unless_empty(cwd_),
+                     .model = unless_empty(model_),
+                     .base_instructions = unless_empty(base_instructions_),
+                     .developer_instructions = unless_empty(developer_instructions_),
+                     .personality = unless_empty(personality_)}};
+    co_await client_->thread_resume(resume.to_json());
   } catch (const std::exception& e) {
     failure = std::string("could not resume thread ") + thread_id_ + ": " + e.what();
   }
@@ -454,6 +462,9 @@ asio::awaitable<void> Session::clean_background_terminals() {
   if (launch_.exec_mode) {
     throw ToolError("EXEC_NOT_SUPPORTED",
                     "clean_background_terminals is not available in exec mode (codex exec)");
+  }
+  if (const auto why = codex::background_terminals_refusal(launch_.release())) {
+    throw ToolError("CODEX_ERROR", *why);
   }
   if (!client_ || !client_->running()) {
     throw ToolError("SESSION_NOT_RUNNING", "session " + id_ + " has no running codex process");
@@ -582,6 +593,8 @@ void Session::finish_turn(const TurnOutcome& outcome) {
 asio::awaitable<Json> Session::on_server_request(std::string method, Json params) {
   auto action = caller_action(method, params);
   if (!action) co_return automatic_answer(method, params, now_ms());
+  if (action->kind == ActionKind::command_approval)
+    tracker_.complete_command_approval(action->details);
   const auto self = shared_from_this();  // keep the session alive while the request waits
   const auto request_id = "req_" + std::to_string(++next_request_);
   auto& pending = pending_[request_id];

@@ -21,6 +21,10 @@ namespace codex_mcp::session {
 
 namespace {
 
+/// How long `codex --version` and `codex app-server --help` may take (the native binary
+/// answers in a few ms; an app-server that is still running then did not refuse).
+constexpr std::chrono::milliseconds kProbeTimeout{10000};
+
 std::string random_session_id() {
   static std::mt19937_64 random{std::random_device{}()};
   static const char* kHex = "0123456789abcdef";
@@ -99,6 +103,7 @@ SessionManager::SessionManager(asio::any_io_executor executor, const app::Option
       retention_{.max_age = options.retention_age,
                  .max_sessions = options.retention_sessions,
                  .max_bytes = options.retention_bytes},
+      probe_(std::make_shared<codex::CodexProbe>(executor, kProbeTimeout)),
       sweep_timer_(executor) {}
 
 SessionManager::~SessionManager() = default;
@@ -124,6 +129,11 @@ codex::ExecutableChoice SessionManager::executable() const {
                               .cwd = util::current_directory()});
 }
 
+void Launch::adopt(codex::CodexFacts facts) {
+  exec_mode = mode == "exec" || (mode == "auto" && !facts.app_server);
+  codex = std::move(facts);
+}
+
 Launch SessionManager::make_launch() const {
   Launch launch;
   const auto choice = executable();
@@ -133,28 +143,39 @@ Launch SessionManager::make_launch() const {
     launch.command.executable = appserver::resolve_native_codex(choice.path);
   launch.unavailable_reason = choice.error;
   launch.startup_timeout = options_.startup_timeout;
+  launch.mode = options_.mode;
   launch.exec_mode = options_.mode == "exec";
-  if (options_.mode == "auto" && !launch.command.executable.empty()) {
-    // Asked once per executable: a codex without app-server (codex-internal builds) runs
-    // its sessions through `codex exec`.
-    const auto& exe = launch.command.executable;
-    auto known = app_server_support_.find(exe);
-    if (known == app_server_support_.end()) {
-      known =
-          app_server_support_.emplace(exe, appserver::has_app_server(exe, std::chrono::seconds(10)))
-              .first;
-      if (!known->second) {
-        spdlog::warn("{} has no app-server subcommand: sessions run through `codex exec`", exe);
-      }
-    }
-    launch.exec_mode = !known->second;
-  }
+  launch.probe = probe_;
+  if (auto known = probe_->known(launch.command.executable)) launch.adopt(std::move(*known));
   return launch;
+}
+
+asio::awaitable<Launch> SessionManager::probed_launch() const {
+  auto launch = make_launch();
+  if (!launch.codex && !launch.command.executable.empty()) {
+    // Asked once per executable, off the loop's stack: its version, and whether it has
+    // app-server (a codex-internal build without it runs its sessions through `codex exec`).
+    auto facts = co_await probe_->facts(launch.command.executable);
+    if (launch.mode == "auto" && !facts.app_server) {
+      spdlog::warn("{} has no app-server subcommand: sessions run through `codex exec`",
+                   facts.executable);
+    }
+    launch.adopt(std::move(facts));
+  }
+  co_return launch;
+}
+
+asio::awaitable<codex::Release> SessionManager::codex_release() const {
+  co_return (co_await probed_launch()).release();
 }
 
 std::string SessionManager::client_mode() const {
   const auto launch = make_launch();
   if (launch.command.executable.empty()) return "none";
+  if (launch.mode == "auto" && !launch.codex) {
+    probe_->prefetch(launch.command.executable);  // known by the next call
+    return "auto";
+  }
   return launch.exec_mode ? "exec" : "app-server";
 }
 
@@ -175,11 +196,15 @@ void SessionManager::ensure_accepting_work() const {
   if (stopping_) throw mcp::ToolError("CANCELLED", "codex-mcp is shutting down");
 }
 
-std::shared_ptr<Session> SessionManager::create() {
+asio::awaitable<std::shared_ptr<Session>> SessionManager::create() {
   ensure_accepting_work();
-  auto launch = make_launch();
+  auto launch = co_await probed_launch();
+  ensure_accepting_work();  // the server may have begun to stop meanwhile
   if (launch.command.executable.empty()) {
     throw mcp::ToolError("CODEX_NOT_FOUND", launch.unavailable_reason);
+  }
+  if (const auto why = codex::unsupported_reason(launch.release())) {
+    throw mcp::ToolError("CODEX_NOT_FOUND", *why);
   }
   const auto id = new_unique_id();
   auto session = std::make_shared<Session>(executor_, id, std::move(launch));
@@ -187,7 +212,7 @@ std::shared_ptr<Session> SessionManager::create() {
     session->attach_journal(store::SessionJournal::open(executor_, state_.sessions_path() / id));
   }
   sessions_[id] = session;
-  return session;
+  co_return session;
 }
 
 std::shared_ptr<Session> SessionManager::find(const std::string& id) {

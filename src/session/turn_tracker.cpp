@@ -85,6 +85,15 @@ void TurnTracker::begin_turn(bool structured, std::string cwd) {
   last_agent_text_.clear();
   streamed_text_.clear();
   outcome_.reset();
+  commands_.clear();
+}
+
+void TurnTracker::complete_command_approval(Json& details) const {
+  const auto item = commands_.find(util::string_field(details, "itemId"));
+  if (item == commands_.end()) return;
+  for (const auto& [key, value] : item->second.items()) {
+    if (!details.contains(key) || details[key].is_null()) details[key] = value;
+  }
 }
 
 std::optional<Event> TurnTracker::on_notification(const std::string& method, const Json& params) {
@@ -118,6 +127,12 @@ std::optional<Event> TurnTracker::on_notification(const std::string& method, con
     }
     if (type == "commandExecution") last_command_ = util::string_field(item, "command");
     if (type == "fileChange") files_.on_item(item);
+    if (type == "commandExecution" && method == "item/started") {
+      Json& command = commands_[util::string_field(item, "id")];
+      for (const char* key : {"command", "cwd"}) {
+        if (item.contains(key)) command[key] = item[key];
+      }
+    }
     if (type == "commandExecution" || type == "fileChange" || type == "mcpToolCall" ||
         type == "dynamicToolCall" || type == "webSearch") {
       phase_ = "acting";

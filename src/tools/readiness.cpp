@@ -5,13 +5,10 @@
 
 #include <filesystem>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
-
 #include "codex_mcp/appserver/codex_binary.hpp"
-#include "codex_mcp/process/child_process.hpp"
+#include "codex_mcp/codex/probe.hpp"
+#include "codex_mcp/codex/release.hpp"
+#include "codex_mcp/process/run_capture.hpp"
 #include "codex_mcp/util/environment.hpp"
 #include "codex_mcp/util/json_fields.hpp"
 
@@ -19,57 +16,6 @@ namespace asio = boost::asio;
 using Json = nlohmann::json;
 
 namespace codex_mcp::tools {
-
-namespace {
-
-struct Captured {
-  int exit_code = -1;
-  std::string output;
-  std::string error;
-};
-
-/// Runs `executable args...` and collects its stdout, bounded by `timeout`.
-asio::awaitable<Captured> run_capture(asio::any_io_executor executor, std::string executable,
-                                      std::vector<std::string> args,
-                                      std::chrono::milliseconds timeout) {
-  auto result = std::make_shared<Captured>();
-  auto done = std::make_shared<asio::steady_timer>(executor, timeout);
-  std::shared_ptr<process::ChildProcess> child;
-  try {
-    process::SpawnOptions options;
-    options.executable = executable;
-    options.args = args;
-    options.log_prefix = "codex_setup";
-    child = process::ChildProcess::spawn(executor, options,
-                                         {.on_line =
-                                              [result](std::string line) {
-                                                if (result->output.size() < 4096)
-                                                  result->output += line + "\n";
-                                              },
-                                          .on_oversized = [](std::size_t) {},
-                                          .on_exit =
-                                              [result, done](int code) {
-                                                result->exit_code = code;
-                                                done->cancel();
-                                              }});
-  } catch (const std::exception& e) {
-    result->error = e.what();
-    co_return *result;
-  }
-  child->close_stdin();
-  boost::system::error_code ec;
-  co_await done->async_wait(asio::redirect_error(asio::use_awaitable, ec));
-  if (result->exit_code < 0) {
-    result->error = "timed out after " + std::to_string(timeout.count()) + " ms";
-    co_await child->terminate_group(std::chrono::milliseconds(200));
-  } else if (result->exit_code != 0 && result->output.empty()) {
-    result->error = child->stderr_tail();
-  }
-  while (!result->output.empty() && result->output.back() == '\n') result->output.pop_back();
-  co_return *result;
-}
-
-}  // namespace
 
 asio::awaitable<Json> readiness_report(asio::any_io_executor executor, ReadinessInputs inputs,
                                        std::string cwd) {
@@ -87,17 +33,30 @@ asio::awaitable<Json> readiness_report(asio::any_io_executor executor, Readiness
     const auto native = appserver::resolve_native_codex(choice.path);
     report["codex"]["path"] = choice.path;
     if (native != choice.path) report["codex"]["nativeBinary"] = native;
-    const std::chrono::milliseconds timeout(15000);
-    // Named argument lists: GCC 12 cannot compile braced literals inside co_await.
-    const std::vector<std::string> version_args{"--version"}, login_args{"login", "status"},
-        help_args{"app-server", "--help"};
-    const auto version = co_await run_capture(executor, native, version_args, timeout);
-    report["codex"]["version"] = version.exit_code == 0 ? Json(version.output) : Json(nullptr);
-    if (version.exit_code != 0) {
-      ready = false;
-      warnings.push_back("codex --version failed: " + version.error);
+    // Version and app-server support: the facts sessions run on (probed once, cached).
+    const auto facts = co_await inputs.probe->facts(native);
+    const auto& release = facts.release;
+    report["codex"]["version"] =
+        facts.version_text.empty() ? Json(nullptr) : Json(facts.version_text);
+    report["codex"]["release"] =
+        release.version ? Json(release.version->to_string()) : Json(nullptr);
+    report["codex"]["supported"] = release.supported();
+    report["codex"]["minimumVersion"] = codex::kMinimumVersion.to_string();
+    report["codex"]["missingFeatures"] = release.missing_features();
+    if (!facts.version_error.empty()) {
+      warnings.push_back("could not read the codex version (" + facts.version_error +
+                         "): taken as a current release");
     }
-    const auto login = co_await run_capture(executor, native, login_args, timeout);
+    if (const auto why = codex::unsupported_reason(release)) {
+      ready = false;
+      warnings.push_back(*why);
+      next_steps.push_back("Install @openai/codex " + codex::kMinimumVersion.to_string() +
+                           " or newer (npm install -g @openai/codex) or set CODEX_MCP_PATH");
+    }
+    // A named argument list: GCC 12 cannot compile a braced literal inside co_await.
+    const std::vector<std::string> login_args{"login", "status"};
+    const auto login = co_await process::run_capture(executor, native, login_args,
+                                                     std::chrono::milliseconds(15000));
     report["login"] = {{"loggedIn", login.exit_code == 0}, {"status", login.output}};
     if (login.exit_code != 0) {
       warnings.push_back(
@@ -105,12 +64,10 @@ asio::awaitable<Json> readiness_report(asio::any_io_executor executor, Readiness
           "config.toml can still work)");
       next_steps.push_back("Run `codex login` in a terminal");
     }
-    const auto help = co_await run_capture(executor, native, help_args, timeout);
-    report["appServerSupported"] = help.exit_code == 0;
+    report["appServerSupported"] = facts.app_server;
     const auto& mode = inputs.options.mode;
-    report["clientMode"] = inputs.client_mode.value_or(
-        mode != "auto" ? mode : (help.exit_code == 0 ? "app-server" : "exec"));
-    if (help.exit_code != 0) {
+    report["clientMode"] = mode != "auto" ? mode : (facts.app_server ? "app-server" : "exec");
+    if (!facts.app_server) {
       warnings.push_back(
           "this codex has no `app-server` subcommand: sessions run through `codex exec` "
           "(no approvals, fork or background terminals; install @openai/codex >= 0.154 for "

@@ -15,15 +15,9 @@ namespace {
 constexpr std::int64_t kMaxTimeoutMs = INT64_C(1) << 40;  // ~35 years: any timeout anyone means
 constexpr std::int64_t kMaxEventsPerPoll = 10000;
 
-// codex app-server 0.169 refuses "on-failure" (listed by older wrappers): say so, with the
-// values it takes.
+// "on-failure" is taken here: whether the codex takes it depends on its release, which
+// the session tools check (codex::approval_policy_refusal).
 std::optional<std::string> approval_policy(const ArgReader& args, bool required) {
-  if (args.optional_string("approvalPolicy") == std::optional<std::string>("on-failure")) {
-    throw_invalid_argument(args.path_of("approvalPolicy") +
-                           " \"on-failure\" is not supported by codex app-server 0.169; use one "
-                           "of: " +
-                           join_choices(choices::kApprovalPolicies));
-  }
   if (required) return args.required_enum("approvalPolicy", choices::kApprovalPolicies);
   return args.optional_enum("approvalPolicy", choices::kApprovalPolicies);
 }

@@ -8,6 +8,7 @@
 
 #include <boost/version.hpp>
 
+#include "codex_mcp/codex/release.hpp"
 #include "codex_mcp/jsonrpc/errors.hpp"
 #include "codex_mcp/mcp/server.hpp"
 #include "codex_mcp/session/session_manager.hpp"
@@ -75,7 +76,10 @@ Json compat_report() {
   return {{"server", "codex-mcp"},
           {"version", kVersion},
           {"contract", "@leo000001/codex-mcp (tools, parameters, results, error codes)"},
-          {"backend", {{"kind", "codex app-server"}, {"testedVersion", kPinnedCodex}}},
+          {"backend",
+           {{"kind", "codex app-server"},
+            {"testedVersion", kPinnedCodex},
+            {"minimumVersion", codex::kMinimumVersion.to_string()}}},
           {"tools", {"codex_setup", "codex", "codex_reply", "codex_session", "codex_check"}},
           {"resources",
            {"codex-mcp:///server-info", "codex-mcp:///compat-report", "codex-mcp:///config",
@@ -103,7 +107,9 @@ Json compat_report() {
             {"profiles", true},
             {"execFallback", true}}},
           {"differences",
-           {"approvalPolicy on-failure is refused: codex app-server 0.169 does not take it",
+           {"approvalPolicy on-failure is taken by codex 0.140 and older only (codex removed "
+            "it in 0.150): refused for newer releases, naming the release",
+            "codex older than 0.80 is refused (CODEX_NOT_FOUND naming its version)",
             "profiles are <CODEX_HOME>/<name>.config.toml files, as codex 0.169 reads them",
             "idle sessions stop their codex process but stay idle; a reply resumes them",
             "a turn is cancelled after 4 hours without progress, not 4 hours in all",

@@ -84,7 +84,7 @@ Json codex_descriptor() {
     "type": "object",
     "properties": {
       "prompt": {"type": "string", "minLength": 1},
-      "approvalPolicy": {"type": "string", "enum": "@approval_policies", "description": "When codex asks first: untrusted (all but safe reads), on-request (to leave the sandbox), never."},
+      "approvalPolicy": {"type": "string", "enum": "@approval_policies", "description": "When codex asks first: untrusted (all but safe reads), on-failure (codex <= 0.140), on-request (to leave the sandbox), never."},
       "sandbox": {"type": "string", "enum": "@sandbox_modes"},
       "effort": {"type": "string", "enum": "@reasoning_efforts", "description": "Default low."},
       "cwd": {"type": "string"},

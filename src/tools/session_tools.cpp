@@ -5,6 +5,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <limits>
 
+#include "codex_mcp/codex/release.hpp"
 #include "codex_mcp/session/poll_view.hpp"
 #include "codex_mcp/tools/choices.hpp"
 #include "codex_mcp/tools/reply.hpp"
@@ -112,13 +113,25 @@ bool shown_unless_delta(const session::Event& event) {
   return !session::is_delta(event);
 }
 
+/// A setting the session's codex release does not take (on-failure after 0.140), refused
+/// before anything starts.
+asio::awaitable<void> refuse_unsupported_settings(session::SessionManager& manager,
+                                                  std::optional<std::string> approval_policy) {
+  if (!approval_policy) co_return;
+  const auto release = co_await manager.codex_release();
+  if (const auto why = codex::approval_policy_refusal(release, *approval_policy)) {
+    throw mcp::ToolError("INVALID_ARGUMENT", *why);
+  }
+}
+
 }  // namespace
 
 asio::awaitable<Reply> start_session(session::SessionManager& manager, Json arguments,
                                      mcp::ToolCallContext& context) {
   auto request = decode_start(arguments);
   const auto turn = request.turn;
-  auto session = manager.create();
+  co_await refuse_unsupported_settings(manager, request.turn.approval_policy);
+  auto session = co_await manager.create();
   // A caller that gives up (notifications/cancelled) ends only its own wait: the start
   // goes on, so the session reaches running (or error) instead of staying `starting`,
   // and codex_session list finds it.
@@ -130,6 +143,7 @@ asio::awaitable<Reply> reply_session(session::SessionManager& manager, Json argu
                                      mcp::ToolCallContext& context) {
   auto request = decode_reply(arguments);
   manager.ensure_accepting_work();
+  co_await refuse_unsupported_settings(manager, request.turn.approval_policy);
   auto session = manager.find(request.session_id);
   const auto turn = request.turn;
   // As for a start: a resume and turn/start are not to be cut off halfway by the caller.
@@ -205,7 +219,7 @@ asio::awaitable<Json> manage_sessions(session::SessionManager& manager, Json arg
       throw mcp::ToolError("EXEC_NOT_SUPPORTED", "fork is not available in exec mode (codex exec)");
     }
     manager.ensure_accepting_work();
-    auto fork = manager.create();
+    auto fork = co_await manager.create();
     co_await fork->start_fork(session);
     co_return Json{{"sessionId", fork->id()},
                    {"threadId", fork->thread_id()},

@@ -17,15 +17,18 @@ asio::awaitable<Json> setup_report(session::SessionManager& manager, Json argume
   const auto& state = manager.state();
   ReadinessInputs inputs{.options = manager.options(),
                          .executable = manager.executable(),
-                         .client_mode = std::nullopt,
+                         .probe = manager.shared_probe(),
                          .state_dir = {{"path", manager.options().state_dir},
                                        {"access", store::to_string(state.access())},
                                        {"persistent", state.writable()},
                                        {"sessions", manager.session_count()}}};
-  if (!inputs.executable.path.empty()) inputs.client_mode = manager.client_mode();
   if (!state.problem().empty()) inputs.state_dir["problem"] = state.problem();
-  co_return co_await readiness_report(manager.executor(), std::move(inputs),
-                                      request.cwd.value_or(util::current_directory()));
+  const bool found = !inputs.executable.path.empty();
+  auto report = co_await readiness_report(manager.executor(), std::move(inputs),
+                                          request.cwd.value_or(util::current_directory()));
+  // How this server's sessions run codex (the codex is probed by now).
+  if (found) report["clientMode"] = manager.client_mode();
+  co_return report;
 }
 
 }  // namespace codex_mcp::tools

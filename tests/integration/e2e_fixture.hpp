@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 
 #include <filesystem>
 #include <fstream>
@@ -17,6 +19,7 @@
 
 #include <unistd.h>
 
+#include "codex_mcp/codex/release.hpp"
 #include "mcp_process.hpp"
 #include "test_dir.hpp"
 
@@ -26,8 +29,34 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 inline const std::string kSource = CODEX_MCP_SOURCE_DIR;
-inline const std::string kCodex = kSource + "/.deps/npm/node_modules/.bin/codex";
+/// The codex the end-to-end tests run: the pinned one, or CODEX_MCP_TEST_CODEX (the CI step
+/// scripts/test-codex-versions points it at other releases).
+inline const std::string kCodex = [] {
+  const char* other = std::getenv("CODEX_MCP_TEST_CODEX");
+  return other != nullptr && *other != '\0' ? std::string(other)
+                                            : kSource + "/.deps/npm/node_modules/.bin/codex";
+}();
 inline const std::string kFake = kSource + "/tests/fixtures/fake_app_server.mjs";
+
+/// The release of kCodex, from its `--version` (asked once).
+inline const codex::Release& codex_release() {
+  static const codex::Release release = [] {
+    std::string out;
+    if (FILE* pipe = ::popen((kCodex + " --version 2>/dev/null").c_str(), "r")) {
+      char buffer[256];
+      while (std::fgets(buffer, sizeof buffer, pipe) != nullptr) out += buffer;
+      ::pclose(pipe);
+    }
+    return codex::Release{.version = codex::parse_version(out)};
+  }();
+  return release;
+}
+
+/// kCodex is older than the pinned release: what a test asserts of codex's own texts or
+/// model catalog (codex 0.169's) may not hold for it.
+inline bool older_than_pinned_codex() {
+  return codex_release().version < codex::kTestedVersion;
+}
 
 /// True while `pid` is a live process (a zombie or a missing pid is not).
 inline bool process_alive(int pid) {

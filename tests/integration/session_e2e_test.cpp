@@ -355,6 +355,7 @@ TEST_F(SessionE2E, GarbageFromTheChildDoesNotBreakTheTurn) {
 }
 
 TEST_F(SessionE2E, EffortTheModelDoesNotAdvertiseIsRefusedWithTheValidOnes) {
+  if (older_than_pinned_codex()) GTEST_SKIP() << "an older codex has another model catalog";
   start_model({{"rules", Json::array()}});
   start_server(kCodex);
   // codex 0.169 itself takes any effort; its catalog (model/list) says gpt-5.5 takes
@@ -411,6 +412,12 @@ TEST_F(SessionE2E, EffortTheModelDoesNotAdvertiseIsRefusedWithTheValidOnes) {
 }
 
 TEST_F(SessionE2E, ConfigValueCodexRefusesIsAnInvalidArgumentListingTheValidOnes) {
+  if (older_than_pinned_codex()) {
+    // codex 0.80's app-server reports a configuration it refuses only once its stdin
+    // closes (nothing on the wire or stderr before): the start fails at
+    // --startup-timeout-ms, and the texts are another release's.
+    GTEST_SKIP() << "an older codex refuses its config differently";
+  }
   start_model({{"rules", Json::array()}});
   start_server(kCodex);
   // codex refuses the -c value at startup (exit 1, "Error: unknown variant ..." on stderr).
@@ -673,6 +680,14 @@ TEST_F(SessionE2E, CleanBackgroundTerminalsAsksTheAppServer) {
   const auto response = server_->call_tool(
       "codex_session",
       {{"action", "clean_background_terminals"}, {"sessionId", started["sessionId"]}});
+  if (!codex_release().has_background_terminals_clean()) {  // before codex 0.100
+    EXPECT_NE(response["result"]["content"][0]
+                  .value("text", std::string())
+                  .find("clean_background_terminals is not supported by " + codex_release().name()),
+              std::string::npos)
+        << response.dump();
+    return;
+  }
   EXPECT_FALSE(response["result"].value("isError", false)) << response.dump();
 }
 
@@ -697,8 +712,12 @@ TEST_F(SessionE2E, SetupReportsTheRealCodex) {
   start_server(kCodex);
   const auto setup = tool("codex_setup", {{"cwd", (root_ / "work").string()}});
   EXPECT_EQ(setup["codex"]["path"], kCodex);
-  EXPECT_NE(setup["codex"]["version"].get<std::string>().find("0.169.0"), std::string::npos)
+  ASSERT_TRUE(codex_release().version);
+  const auto release = codex_release().version->to_string();  // 0.169.0 unless told otherwise
+  EXPECT_NE(setup["codex"]["version"].get<std::string>().find(release), std::string::npos)
       << setup.dump();
+  EXPECT_EQ(setup["codex"]["release"], release);
+  EXPECT_TRUE(setup["codex"]["supported"].get<bool>());
   EXPECT_TRUE(setup["appServerSupported"].get<bool>());
   EXPECT_EQ(setup["clientMode"], "app-server");
   bool user_config = false;

@@ -75,9 +75,10 @@ TEST(DecodeStart, ErrorsNameTheField) {
             }).find("prompt is required"),
             std::string::npos);
   auto bad_policy = minimal_start();
-  bad_policy["approvalPolicy"] = "on-failure";
-  EXPECT_NE(error_of([&] { decode_start(bad_policy); }).find("untrusted, on-request, never"),
-            std::string::npos);
+  bad_policy["approvalPolicy"] = "sometimes";
+  EXPECT_NE(
+      error_of([&] { decode_start(bad_policy); }).find("untrusted, on-failure, on-request, never"),
+      std::string::npos);
   auto kebab = minimal_start();
   kebab["approval-policy"] = "never";
   EXPECT_NE(error_of([&] { decode_start(kebab); }).find("unknown field approval-policy"),

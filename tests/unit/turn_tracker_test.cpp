@@ -118,3 +118,28 @@ TEST(TurnTracker, ItemEventsCarryTheShortView) {
   EXPECT_FALSE(started->data["changes"][0].contains("diff"));
   EXPECT_EQ(tracker.phase(), "acting");
 }
+
+TEST(TurnTracker, ACommandApprovalWithoutItsCommandTakesItFromTheItem) {
+  // codex 0.80 sends the command and cwd in item/started only, not in the approval request.
+  TurnTracker tracker;
+  tracker.begin_turn(false);
+  tracker.on_notification("item/started", {{"item",
+                                            {{"type", "commandExecution"},
+                                             {"id", "call_1"},
+                                             {"command", "bash -lc 'touch a'"},
+                                             {"cwd", "/work"}}}});
+  Json old_request = {{"itemId", "call_1"}, {"reason", "needs approval"}};
+  tracker.complete_command_approval(old_request);
+  EXPECT_EQ(old_request["command"], "bash -lc 'touch a'");
+  EXPECT_EQ(old_request["cwd"], "/work");
+  Json current = {{"itemId", "call_1"}, {"command", "touch a"}};  // codex 0.169 names it
+  tracker.complete_command_approval(current);
+  EXPECT_EQ(current["command"], "touch a");
+  Json other = {{"itemId", "call_2"}};
+  tracker.complete_command_approval(other);
+  EXPECT_FALSE(other.contains("command"));
+  tracker.begin_turn(false);  // a new turn forgets the last one's items
+  Json stale = {{"itemId", "call_1"}};
+  tracker.complete_command_approval(stale);
+  EXPECT_FALSE(stale.contains("command"));
+}

@@ -16,6 +16,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -75,6 +76,10 @@ struct AppServerHandlers {
   /// The child exited (exit code or 128 + signal) and its pipes are closed.
   std::function<void(int exit_code, const std::string& stderr_tail)> on_exit;
 };
+
+/// A v1 `codex/event/*` notification, which codex 0.80 to 0.100 send next to the v2 ones
+/// (twice the events for the same turn): the client drops them before anyone sees them.
+bool is_legacy_notification(std::string_view method);
 
 /// The argv after the executable: `<args...> app-server` (the config overrides go with
 /// the thread requests; codex 0.169's app-server takes no profile: codex/profile turns

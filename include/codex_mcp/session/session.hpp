@@ -33,6 +33,7 @@
 #include <nlohmann/json.hpp>
 
 #include "codex_mcp/appserver/client.hpp"
+#include "codex_mcp/codex/probe.hpp"
 #include "codex_mcp/process/identity.hpp"
 #include "codex_mcp/session/event_ring.hpp"
 #include "codex_mcp/session/model_catalog.hpp"
@@ -58,7 +59,15 @@ struct Launch {
   std::vector<std::string> unset_env;
   std::string unavailable_reason{};                  ///< why command.executable is empty, if it is
   std::chrono::milliseconds startup_timeout{30000};  ///< for the initialize answer
+  std::string mode = "app-server";                   ///< --mode: app-server, exec, or auto
   bool exec_mode = false;  ///< `codex exec` per turn instead of app-server (ExecClient)
+  std::optional<codex::CodexFacts> codex;    ///< what the executable is, once probed
+  std::shared_ptr<codex::CodexProbe> probe;  ///< asks it (null: taken as a current codex)
+
+  /// Takes the probe's answer: the release, and in auto mode whether to run exec.
+  void adopt(codex::CodexFacts facts);
+  /// The release (unknown until probed: taken as a current one).
+  codex::Release release() const { return codex ? codex->release : codex::Release{}; }
 };
 
 struct PendingAction {
@@ -101,6 +110,8 @@ class Session : public std::enable_shared_from_this<Session> {
   bool has_child() const;
   /// Runs `codex exec` per turn (no app-server): no approvals, fork or background terminals.
   bool exec_mode() const { return launch_.exec_mode; }
+  /// The codex release its children run (known once one was started, or probed).
+  codex::Release codex_release() const { return launch_.release(); }
   /// Restored from the state directory by this server (not started by it).
   bool recovered() const { return recovered_; }
 

@@ -27,6 +27,7 @@
 
 #include "codex_mcp/app/options.hpp"
 #include "codex_mcp/codex/locate.hpp"
+#include "codex_mcp/codex/probe.hpp"
 #include "codex_mcp/session/session.hpp"
 #include "codex_mcp/store/retention.hpp"
 #include "codex_mcp/store/state_dir.hpp"
@@ -68,11 +69,18 @@ class SessionManager {
   /// The codex executable sessions run (re-resolved on each call: PATH may change).
   codex::ExecutableChoice executable() const;
   /// How sessions run codex now: app-server, exec (`--mode exec`, or a codex without
-  /// app-server), or none (no codex found).
+  /// app-server), none (no codex found), or auto (`--mode auto` and the codex is still
+  /// being probed: this call starts the probe, it never waits for it).
   std::string client_mode() const;
-  /// A new session ready to start; throws ToolError when no codex executable is usable
-  /// or the server is shutting down.
-  std::shared_ptr<Session> create();
+  /// What codex executables are (version, app-server), probed once each off the loop.
+  codex::CodexProbe& probe() const { return *probe_; }
+  std::shared_ptr<codex::CodexProbe> shared_probe() const { return probe_; }
+  /// The release of the codex sessions run (probed when it was not yet).
+  boost::asio::awaitable<codex::Release> codex_release() const;
+  /// A new session ready to start (codex probed first, when it was not yet); throws
+  /// ToolError when no codex executable is usable (none, or older than the minimum) or
+  /// the server is shutting down.
+  boost::asio::awaitable<std::shared_ptr<Session>> create();
   /// Throws ToolError (CANCELLED) once the server stopped taking new work.
   void ensure_accepting_work() const;
   /// Loaded, or loaded now from the state directory; throws ToolError SESSION_NOT_FOUND.
@@ -107,7 +115,11 @@ class SessionManager {
     std::uintmax_t bytes = 0;
   };
 
+  /// The launch as far as known now (without probing: for restored sessions, which
+  /// probe when they start a child).
   Launch make_launch() const;
+  /// The launch with the codex probed.
+  boost::asio::awaitable<Launch> probed_launch() const;
   std::string new_unique_id() const;
   void recover();
   std::shared_ptr<Session> load(const std::string& id);
@@ -121,8 +133,8 @@ class SessionManager {
   store::RetentionPolicy retention_;
   store::StateDir state_;
   std::map<std::string, std::shared_ptr<Session>> sessions_;  // loaded
-  mutable std::map<std::string, bool> app_server_support_;    // executable → has app-server
   std::map<std::string, DiskSession> on_disk_;                // persisted, not loaded
+  std::shared_ptr<codex::CodexProbe> probe_;
   boost::asio::steady_timer sweep_timer_;
   bool stopping_ = false;
 };

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -58,6 +59,9 @@ class TurnTracker {
   /// The command run last and the file changed last in this turn (for progress messages).
   const std::string& last_command() const { return last_command_; }
   const std::string& last_file() const { return files_.last_path(); }
+  /// Adds the `command` and `cwd` of its item to a command approval that lacks them
+  /// (codex 0.80 sends them in item/started only, not in the request).
+  void complete_command_approval(Json& details) const;
 
  private:
   TurnOutcome finish(const Json& turn);
@@ -74,6 +78,7 @@ class TurnTracker {
   FileChanges files_;
   Json token_usage_;
   std::optional<TurnOutcome> outcome_;
+  std::map<std::string, Json> commands_;  ///< this turn's command items: id → {command, cwd}
 };
 
 }  // namespace codex_mcp::session

@@ -16,9 +16,10 @@ namespace codex_mcp::tools::choices {
 using List = std::span<const std::string_view>;
 
 /// thread/start and turn/start `approvalPolicy` (codex also has an object form,
-/// `granular`, that the tools do not offer). `on-failure`, listed by older wrappers, is
-/// refused by codex 0.169.
-inline constexpr std::string_view kApprovalPolicies[] = {"untrusted", "on-request", "never"};
+/// `granular`, that the tools do not offer). `on-failure` exists in codex 0.140 and older
+/// only: the session tools refuse it for newer releases (codex::approval_policy_refusal).
+inline constexpr std::string_view kApprovalPolicies[] = {"untrusted", "on-failure", "on-request",
+                                                         "never"};
 inline constexpr std::string_view kSandboxModes[] = {"read-only", "workspace-write",
                                                      "danger-full-access"};
 /// The contract's efforts plus `max` and `ultra`, which codex 0.169's model catalog
