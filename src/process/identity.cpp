@@ -8,9 +8,6 @@
 
 namespace codex_mcp::process {
 
-namespace {
-
-/// Every live process whose parent chain leads to `root` (not `root` itself).
 std::vector<ProcessIdentity> descendants_of(int root) {
   std::multimap<int, int> children;  // parent → child
   for (const int pid : platform::all_pids()) {
@@ -31,6 +28,8 @@ std::vector<ProcessIdentity> descendants_of(int root) {
   }
   return out;
 }
+
+namespace {
 
 void signal_process_and_group(const ProcessIdentity& identity, int signal) {
   // Re-checked right before signalling: the identity may have died meanwhile and its pid
