@@ -48,6 +48,7 @@ bool is_zombie(const std::vector<std::string>& fields) {
 std::vector<ProcessIdentity> descendants_of(int root) {
   std::multimap<int, int> children;  // parent → child
   if (DIR* dir = ::opendir("/proc")) {
+    // NOLINTNEXTLINE(concurrency-mt-unsafe): this DIR is ours alone (readdir_r is deprecated)
     while (const dirent* entry = ::readdir(dir)) {
       const int pid = std::atoi(entry->d_name);
       if (pid <= 0) continue;
