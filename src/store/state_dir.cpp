@@ -1,7 +1,6 @@
 #include "codex_mcp/store/state_dir.hpp"
 
 #include <cerrno>
-#include <cstring>
 #include <string_view>
 #include <system_error>
 #include <utility>
@@ -41,7 +40,8 @@ StateDir StateDir::open(const fs::path& path) {
   const auto lock_path = path / "server.lock";
   const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) {
-    dir.problem_ = "cannot open " + lock_path.string() + ": " + std::strerror(errno);
+    dir.problem_ =
+        "cannot open " + lock_path.string() + ": " + std::generic_category().message(errno);
     return dir;
   }
   dir.lock_fd_ = fd;
