@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "codex_mcp/util/environment.hpp"
 #include "codex_mcp/version.hpp"
 
 namespace codex_mcp::app {
@@ -14,8 +15,8 @@ namespace codex_mcp::app {
 namespace {
 
 std::string default_state_dir() {
-  const char* home = std::getenv("HOME");
-  return std::string(home && *home ? home : "/tmp") + "/.codex-mcp/state";
+  const auto home = util::env_or_empty("HOME");
+  return (home.empty() ? std::string("/tmp") : home) + "/.codex-mcp/state";
 }
 
 /// The terminal view (src/cli). The server's options stay valid after a subcommand
@@ -91,7 +92,7 @@ ParseOutcome parse_options(int argc, const char* const* argv) {
     std::int64_t min_ms, max_ms;
     std::int64_t value = 0;
   };
-  constexpr std::int64_t kHour = 3600 * 1000, kMonth = 30 * 24 * kHour;
+  constexpr std::int64_t kHour = std::int64_t{3600} * 1000, kMonth = std::int64_t{30} * 24 * kHour;
   std::vector<DurationOption> durations = {
       {"--drain-timeout-ms", "CODEX_MCP_DRAIN_TIMEOUT_MS",
        "On stdin EOF, how long running turns may finish before they are stopped",
@@ -157,9 +158,8 @@ ParseOutcome parse_options(int argc, const char* const* argv) {
       std::chrono::milliseconds(static_cast<std::int64_t>(retention_days * 86400000.0));
   options.retention_bytes = retention_mb << 20;
   if (options.state_dir.empty()) options.state_dir = default_state_dir();
-  const char* env_path = std::getenv("CODEX_MCP_PATH");
-  const char* env_command = std::getenv("CODEX_MCP_COMMAND");
-  if (env_path && *env_path && env_command && *env_command) {
+  if (!util::env_or_empty("CODEX_MCP_PATH").empty() &&
+      !util::env_or_empty("CODEX_MCP_COMMAND").empty()) {
     options.warnings.push_back(
         "CODEX_MCP_PATH and CODEX_MCP_COMMAND are both set; they are mutually exclusive and "
         "CODEX_MCP_PATH wins");

@@ -8,6 +8,8 @@
 
 #include <unistd.h>
 
+#include "codex_mcp/util/environment.hpp"
+
 namespace codex_mcp::appserver {
 
 namespace fs = std::filesystem;
@@ -30,8 +32,8 @@ bool is_executable_file(const fs::path& path) {
 /// A bare name is looked up on PATH, as exec would.
 fs::path locate(const std::string& name) {
   if (name.find('/') != std::string::npos) return name;
-  const char* path = std::getenv("PATH");
-  std::string_view dirs = path != nullptr ? path : "";
+  const auto path = util::env_or_empty("PATH");
+  std::string_view dirs = path;
   while (true) {
     const auto colon = dirs.find(':');
     const auto dir = dirs.substr(0, colon);

@@ -43,7 +43,7 @@ using namespace std::chrono_literals;
 namespace {
 
 constexpr std::size_t kStderrTailBytes = 4096;
-constexpr std::size_t kStderrLogLineBytes = 16 * 1024;
+constexpr std::size_t kStderrLogLineBytes = std::size_t{16} << 10;
 // A grandchild may keep our pipes open after the child itself exited.
 constexpr auto kPipeGraceAfterExit = 2s;
 
@@ -142,7 +142,7 @@ asio::awaitable<void> read_stdout(std::shared_ptr<State> s) {
       [&](std::size_t size) {
         if (!s->owner_gone && s->handlers.on_oversized) s->handlers.on_oversized(size);
       });
-  std::vector<char> buffer(64 * 1024);
+  std::vector<char> buffer(std::size_t{64} << 10);
   for (;;) {
     error_code ec;
     const auto n = co_await s->stdout_pipe.async_read_some(
@@ -162,7 +162,7 @@ asio::awaitable<void> read_stderr(std::shared_ptr<State> s) {
       [&](std::size_t size) {
         spdlog::debug("[{}] <{} bytes of stderr not logged>", s->options.log_prefix, size);
       });
-  std::vector<char> buffer(16 * 1024);
+  std::vector<char> buffer(std::size_t{16} << 10);
   for (;;) {
     error_code ec;
     const auto n = co_await s->stderr_pipe.async_read_some(

@@ -1,7 +1,6 @@
 #include "codex_mcp/store/session_journal.hpp"
 
 #include <cerrno>
-#include <cstring>
 #include <system_error>
 
 #include <fcntl.h>
@@ -79,7 +78,8 @@ void SessionJournal::buffered(bool durable) {
   if (durable || pending_.size() >= kFlushBytes) {
     const bool written = flush();
     if (durable && written && ::fdatasync(events_fd_) != 0) {
-      failed(std::string("cannot sync ") + kEventsFile + ": " + std::strerror(errno));
+      failed(std::string("cannot sync ") + kEventsFile + ": " +
+             std::generic_category().message(errno));
     }
     return;
   }
@@ -122,7 +122,8 @@ bool SessionJournal::flush() {
     const auto n = ::write(events_fd_, rest.data(), rest.size());
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
-      failed(std::string("cannot append to ") + kEventsFile + ": " + std::strerror(errno));
+      failed(std::string("cannot append to ") + kEventsFile + ": " +
+             std::generic_category().message(errno));
       torn_line_ = rest.size() < pending_.size();
       pending_.clear();
       return false;

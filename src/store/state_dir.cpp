@@ -1,7 +1,6 @@
 #include "codex_mcp/store/state_dir.hpp"
 
 #include <cerrno>
-#include <cstring>
 #include <string_view>
 #include <system_error>
 #include <utility>

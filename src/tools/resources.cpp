@@ -114,6 +114,7 @@ Json compat_report() {
             "idle sessions stop their codex process but stay idle; a reply resumes them",
             "a turn is cancelled after 4 hours without progress, not 4 hours in all",
             "cancelled and error sessions can be resumed with codex_reply",
+            // NOLINTNEXTLINE(bugprone-suspicious-missing-comma): one sentence, two lines
             "exec mode (CODEX_MCP_MODE or --mode: auto, app-server, exec) resumes threads "
             "with codex exec resume; auto asks the codex once whether it has app-server",
             "replies are capped at 20000 bytes by default (maxBytes; also on codex and "

@@ -31,7 +31,12 @@ inline void check_server_line(const std::string& line) {
   if (const auto error = message.find("error"); error != message.end()) {
     if ((*error)["code"] == -32603) finding("an internal error answered an input", line);
   }
-  if (line.find("Error [INTERNAL]") != std::string::npos) {
+  // A tool failure is a result: isError, and its text says `Error [CODE]: ...`.
+  const auto result = message.find("result");
+  if (result == message.end() || !result->is_object() || !result->value("isError", false)) return;
+  const auto content = result->value("content", Json::array());
+  if (content.is_array() && !content.empty() && content[0].is_object() &&
+      content[0].value("text", std::string()).starts_with("Error [INTERNAL]")) {
     finding("a tool answered an input with an internal error", line);
   }
 }

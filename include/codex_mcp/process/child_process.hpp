@@ -34,7 +34,7 @@ struct SpawnOptions {
   std::map<std::string, std::string> env;  ///< added to (or replacing) the inherited environment
   std::vector<std::string> unset_env;      ///< removed from the inherited environment
   std::string cwd;                         ///< empty: inherit ours
-  std::size_t max_line_bytes = 64 * 1024 * 1024;
+  std::size_t max_line_bytes = std::size_t{64} << 20;
   std::string log_prefix = "child";  ///< prefixes stderr lines in the debug log
 };
 
