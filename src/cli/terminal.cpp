@@ -8,14 +8,15 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "codex_mcp/util/environment.hpp"
+
 namespace codex_mcp::cli {
 
 Terminal Terminal::detect() {
   if (::isatty(STDOUT_FILENO) != 1) return {false, 0};
   // https://no-color.org: any non-empty NO_COLOR turns colour off.
-  const char* no_color = std::getenv("NO_COLOR");
-  const char* term = std::getenv("TERM");
-  const bool colour = !(no_color && *no_color) && !(term && std::string_view(term) == "dumb");
+  const bool colour =
+      util::env_or_empty("NO_COLOR").empty() && util::env_or_empty("TERM") != "dumb";
   winsize size{};
   std::size_t width = 100;
   if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) width = size.ws_col;
