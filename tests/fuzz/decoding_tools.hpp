@@ -20,7 +20,8 @@
 
 namespace codex_mcp::fuzz {
 
-inline boost::asio::awaitable<Json> decode_start_tool(Json arguments, mcp::ToolCallContext&) {
+inline boost::asio::awaitable<mcp::ToolReply> decode_start_tool(Json arguments,
+                                                                mcp::ToolCallContext&) {
   const auto request = tools::decode_start(arguments);
   try {
     (void)appserver::config_override_args(request.config_overrides);
@@ -28,27 +29,30 @@ inline boost::asio::awaitable<Json> decode_start_tool(Json arguments, mcp::ToolC
     // A value TOML cannot hold (null): the real start fails with this as its error.
   }
   if (request.turn.output_schema) (void)jsonrpc::to_line(*request.turn.output_schema);
-  co_return Json{{"prompt", request.prompt}};
+  co_return mcp::ToolReply{{"prompt", request.prompt}};
 }
 
-inline boost::asio::awaitable<Json> decode_reply_tool(Json arguments, mcp::ToolCallContext&) {
+inline boost::asio::awaitable<mcp::ToolReply> decode_reply_tool(Json arguments,
+                                                                mcp::ToolCallContext&) {
   const auto request = tools::decode_reply(arguments);
   if (request.turn.output_schema) (void)jsonrpc::to_line(*request.turn.output_schema);
-  co_return Json{{"sessionId", request.session_id}};
+  co_return mcp::ToolReply{{"sessionId", request.session_id}};
 }
 
-inline boost::asio::awaitable<Json> decode_setup_tool(Json arguments, mcp::ToolCallContext&) {
+inline boost::asio::awaitable<mcp::ToolReply> decode_setup_tool(Json arguments,
+                                                                mcp::ToolCallContext&) {
   const auto request = tools::decode_setup(arguments);
-  co_return Json{{"cwd", request.cwd.value_or("")}};
+  co_return mcp::ToolReply{{"cwd", request.cwd.value_or("")}};
 }
 
-inline boost::asio::awaitable<Json> decode_session_tool(Json arguments, mcp::ToolCallContext&) {
+inline boost::asio::awaitable<mcp::ToolReply> decode_session_tool(Json arguments,
+                                                                  mcp::ToolCallContext&) {
   const auto request = tools::decode_session(arguments);
-  co_return Json{{"action", request.action}};
+  co_return mcp::ToolReply{{"action", request.action}};
 }
 
-inline boost::asio::awaitable<Json> decode_check_tool(Json arguments,
-                                                      mcp::ToolCallContext& context) {
+inline boost::asio::awaitable<mcp::ToolReply> decode_check_tool(Json arguments,
+                                                                mcp::ToolCallContext& context) {
   const auto request = tools::decode_check(arguments);
   context.report_progress("decoded");  // a tool that waits reports progress (long-poll)
   if (request.action == "respond_permission") {
@@ -65,7 +69,7 @@ inline boost::asio::awaitable<Json> decode_check_tool(Json arguments,
   } else if (request.action == "respond_user_input") {
     (void)jsonrpc::to_line(session::user_input_answer(*request.answers));
   }
-  co_return Json{{"action", request.action}};
+  co_return mcp::ToolReply{{"action", request.action}};
 }
 
 inline std::vector<mcp::ToolDefinition> decoding_tools() {

@@ -26,7 +26,9 @@
 #include "codex_mcp/session/poll_view.hpp"
 #include "codex_mcp/session/server_requests.hpp"
 #include "codex_mcp/session/turn_tracker.hpp"
+#include "codex_mcp/tools/reply.hpp"
 #include "codex_mcp/transport/line_splitter.hpp"
+#include "codex_mcp/util/json_text.hpp"
 #include "fuzz_support.hpp"
 
 namespace asio = boost::asio;
@@ -79,9 +81,12 @@ struct SessionSide {
     for (const char* mode : {"minimal", "delta_compact", "full"}) {
       const auto slice = ring.read(0, 10000);
       auto view = session::render_events(slice, {.response_mode = mode});
-      Json response = {{"events", std::move(view.events)}, {"nextCursor", view.next_cursor}};
-      session::enforce_max_bytes(response, 4096);
-      (void)jsonrpc::to_line(response);
+      const Json response = {{"sessionId", "s1"},
+                             {"events", std::move(view.events)},
+                             {"nextCursor", view.next_cursor}};
+      auto reply = tools::in_reading_order(response);
+      tools::fit_reply(reply, 4096);  // the caps every poll reply goes through
+      (void)util::json_text(reply);
     }
     if (const auto& outcome = tracker.outcome()) {
       Json result = {

@@ -20,6 +20,8 @@
 #include "codex_mcp/session/session.hpp"
 #include "codex_mcp/store/session_journal.hpp"
 #include "codex_mcp/store/session_loader.hpp"
+#include "codex_mcp/tools/reply.hpp"
+#include "codex_mcp/util/json_text.hpp"
 #include "fuzz_support.hpp"
 
 namespace fs = std::filesystem;
@@ -80,9 +82,13 @@ void show(session::Session& s) {
   for (const char* mode : {"minimal", "delta_compact", "full"}) {
     const auto slice = s.events().read(s.consumed_cursor(), 10000);
     auto view = session::render_events(slice, {.response_mode = mode});
-    Json response = {{"events", std::move(view.events)}, {"nextCursor", view.next_cursor}};
-    session::enforce_max_bytes(response, 4096);
-    (void)jsonrpc::to_line(response);
+    const Json response = {{"sessionId", s.id()},
+                           {"result", s.result_json()},
+                           {"events", std::move(view.events)},
+                           {"nextCursor", view.next_cursor}};
+    auto reply = tools::in_reading_order(response);
+    tools::fit_reply(reply, 4096);  // the caps every poll reply goes through
+    (void)util::json_text(reply);
   }
 }
 

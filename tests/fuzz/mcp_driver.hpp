@@ -5,12 +5,14 @@
 // with an internal error (-32603, or a tool's `Error [INTERNAL]`): each is a finding.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
 
+#include "codex_mcp/mcp/resource.hpp"
 #include "codex_mcp/mcp/server.hpp"
 #include "codex_mcp/transport/line_splitter.hpp"
 #include "decoding_tools.hpp"
@@ -23,6 +25,17 @@ inline std::vector<mcp::ResourceDefinition> sample_resources() {
       {{{"uri", "codex://server-info"}, {"name", "server-info"}, {"mimeType", "application/json"}},
        [] { return std::string(R"({"name":"codex-mcp"})"); }},
       {{{"uri", "codex://docs/tools"}, {"name", "tools"}}, [] { return std::string("# Tools"); }}};
+}
+
+/// A template like the session result's: a URI it claims either reads or is unavailable.
+inline std::vector<mcp::ResourceTemplateDefinition> sample_templates() {
+  return {{{{"uriTemplate", "codex://sessions/{sessionId}/result"}, {"name", "result"}},
+           [](const std::string& uri) -> std::optional<std::string> {
+             constexpr std::string_view kPrefix = "codex://sessions/";
+             if (!uri.starts_with(kPrefix) || !uri.ends_with("/result")) return std::nullopt;
+             if (uri == "codex://sessions/s1/result") return std::string(R"({"text":"done"})");
+             throw mcp::ResourceUnavailable("no finished turn in " + uri);
+           }}};
 }
 
 inline void check_server_line(const std::string& line) {
@@ -51,6 +64,7 @@ inline void drive_mcp_server(std::string_view bytes) {
     mcp::ServerInfo info;
     info.version = "fuzz";
     mcp::McpServer server(io.get_executor(), std::move(info), decoding_tools(), sample_resources(),
+                          sample_templates(),
                           [&written](std::string line) { written.push_back(std::move(line)); });
     const auto run_ready = [&io] {
       io.restart();
