@@ -1,6 +1,6 @@
 // The Linux implementation of process/platform: /proc for process facts and the boot id,
-// prctl(PR_SET_PDEATHSIG) for the parent-death signal and PR_SET_CHILD_SUBREAPER. The only file that includes a
-// Linux-only header (tests/portability_check.sh keeps it so).
+// prctl(PR_SET_PDEATHSIG) for the parent-death signal and PR_SET_CHILD_SUBREAPER. The only file
+// that includes a Linux-only header (tests/portability_check.sh keeps it so).
 #include <cerrno>
 #include <cstdlib>
 #include <fstream>
@@ -61,6 +61,8 @@ int set_parent_death_signal(int signal) {
   return ::prctl(PR_SET_PDEATHSIG, signal) == 0 ? 0 : errno;
 }
 
-int become_child_subreaper() { return ::prctl(PR_SET_CHILD_SUBREAPER, 1) == 0 ? 0 : errno; }
+int become_child_subreaper() {
+  return ::prctl(PR_SET_CHILD_SUBREAPER, 1) == 0 ? 0 : errno;
+}
 
 }  // namespace codex_mcp::process::platform

@@ -1,6 +1,6 @@
 // The readiness report behind codex_setup and `codex-mcp doctor`: which codex runs and
-// why, its version (whether it is supported, what it lacks), login status, app-server support, the config.toml files a session in
-// `cwd` sees, and the state directory as the caller describes it.
+// why, its version (whether it is supported, what it lacks), login status, app-server support, the
+// config.toml files a session in `cwd` sees, and the state directory as the caller describes it.
 #pragma once
 
 #include <memory>
