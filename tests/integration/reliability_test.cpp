@@ -375,6 +375,11 @@ TEST_F(Reliability, TwoHundredStartCancelCyclesLeakNoProcessAndNoDescriptor) {
 constexpr int kTightDescriptorLimit = 13;
 
 TEST_F(Reliability, OutOfDescriptorsASessionFailsClearlyAndTheServerGoesOn) {
+#if defined(__SANITIZE_ADDRESS__)
+  // The sanitizer runtime and the descriptors an instrumented test process hands down take
+  // the few this limit leaves: the server cannot even start. The release suite runs it.
+  GTEST_SKIP() << "not under AddressSanitizer: its own descriptors exceed the tight limit";
+#endif
   // So few descriptors that the server starts but cannot open a child's pipes (EMFILE).
   auto server = std::make_unique<McpProcess>(
       "/usr/bin/prlimit",
