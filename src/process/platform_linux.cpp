@@ -48,6 +48,7 @@ const std::string& boot_id() {
 std::vector<int> all_pids() {
   std::vector<int> pids;
   if (DIR* dir = ::opendir("/proc")) {
+    // NOLINTNEXTLINE(concurrency-mt-unsafe): this DIR is ours alone (readdir_r is deprecated)
     while (const dirent* entry = ::readdir(dir)) {
       const int pid = std::atoi(entry->d_name);
       if (pid > 0) pids.push_back(pid);

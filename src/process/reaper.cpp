@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <system_error>
 
 #include <sys/wait.h>
 #include <unistd.h>
@@ -19,7 +20,7 @@ bool become_subreaper() {
   spdlog::warn(
       "cannot become a child subreaper ({}): helpers codex starts in a session of "
       "their own may outlive codex-mcp",
-      std::strerror(error));
+      std::generic_category().message(error));
   return false;
 }
 

@@ -43,7 +43,7 @@ int open_state_file(const fs::path& path, int flags, unsigned mode) {
 
 std::string open_error(int error) {
   if (error == ELOOP) return "it is a symbolic link (refused: state files are never followed)";
-  return std::strerror(error);
+  return std::generic_category().message(error);
 }
 
 void write_file_atomically(const fs::path& path, std::string_view content) {

@@ -107,8 +107,9 @@ Json compat_report() {
             {"profiles", true},
             {"execFallback", true}}},
           {"differences",
-           {"approvalPolicy on-failure is taken by codex 0.140 and older only (codex removed "
-            "it in 0.150): refused for newer releases, naming the release",
+           {std::string("approvalPolicy on-failure is taken by codex 0.140 and older only "
+                        "(codex removed it in 0.150): refused for newer releases, naming the "
+                        "release"),
             "codex older than 0.80 is refused (CODEX_NOT_FOUND naming its version)",
             "profiles are <CODEX_HOME>/<name>.config.toml files, as codex 0.169 reads them",
             "idle sessions stop their codex process but stay idle; a reply resumes them",

@@ -80,7 +80,7 @@ FdLineReaderHandle start_fd_line_reader(int fd, std::size_t max_line_bytes,
         [&](std::size_t size) {
           state->post([state, size] { state->handlers.on_oversized(size); });
         });
-    std::string buffer(64 * 1024, '\0');
+    std::string buffer(std::size_t{64} << 10, '\0');
     for (;;) {
       const auto n = ::read(fd, buffer.data(), buffer.size());
       if (n < 0 && errno == EINTR) continue;
