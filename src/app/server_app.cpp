@@ -12,10 +12,12 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "codex_mcp/backend/app_server_provider.hpp"
 #include "codex_mcp/mcp/server.hpp"
 #include "codex_mcp/process/child_process.hpp"
 #include "codex_mcp/process/reaper.hpp"
 #include "codex_mcp/session/session_manager.hpp"
+#include "codex_mcp/tools/refusals.hpp"
 #include "codex_mcp/tools/registry.hpp"
 #include "codex_mcp/tools/resources.hpp"
 #include "codex_mcp/transport/fd_stream.hpp"
@@ -100,6 +102,10 @@ void run_until_stopped(asio::io_context& io) {
   }
 }
 
+/// How long `codex --version` and `codex app-server --help` may take (the native binary
+/// answers in a few ms; an app-server that is still running then did not refuse).
+constexpr std::chrono::milliseconds kProbeTimeout{10000};
+
 }  // namespace
 
 int run_server(const Options& options) {
@@ -110,14 +116,46 @@ int run_server(const Options& options) {
 
   asio::io_context io{1};
   transport::FdLineWriter out(STDOUT_FILENO);
-  session::SessionManager sessions(io.get_executor(), options);
+  // The sessions get their codex from the app-server provider; how a refusal of codex
+  // is put into words is the tool contract's.
+  auto probe = std::make_shared<codex::CodexProbe>(io.get_executor(), kProbeTimeout);
+  auto provider = std::make_shared<backend::AppServerProvider>(
+      io.get_executor(),
+      backend::AppServerProviderOptions{.codex_path = options.codex_path,
+                                        .codex_command = options.codex_command,
+                                        .mode = options.mode,
+                                        .startup_timeout = options.startup_timeout},
+      probe);
+  session::SessionManager sessions({.executor = io.get_executor(),
+                                    .provider = provider,
+                                    .wording = {.param = tools::describe_param_refusal,
+                                                .config = tools::describe_config_refusal}},
+                                   {.state_dir = options.state_dir,
+                                    .lifecycle = {.idle_stop = options.idle_timeout,
+                                                  .stuck_cancel = options.stuck_timeout,
+                                                  .unload_after = options.unload_after,
+                                                  .sweep_every = options.sweep_interval},
+                                    .retention = {.max_age = options.retention_age,
+                                                  .max_sessions = options.retention_sessions,
+                                                  .max_bytes = options.retention_bytes}});
+  const tools::Toolbox toolbox{
+      .sessions = sessions,
+      .codex = {.executable = [provider] { return provider->executable(); },
+                .probe = probe,
+                .client_mode = [provider] { return provider->client_mode(); }},
+      .config = {.state_dir = options.state_dir,
+                 .mode = options.mode,
+                 .warnings = options.warnings,
+                 .retention = {.max_age = options.retention_age,
+                               .max_sessions = options.retention_sessions,
+                               .max_bytes = options.retention_bytes}}};
   mcp::McpServer server(io.get_executor(),
                         {.name = "codex-mcp",
                          .title = "Codex MCP",
                          .version = kVersion,
                          .instructions = kInstructions},
-                        tools::make_tools(sessions), tools::make_resources(sessions),
-                        tools::make_resource_templates(sessions),
+                        tools::make_tools(toolbox), tools::make_resources(toolbox),
+                        tools::make_resource_templates(toolbox),
                         [&out](std::string line) { out.write_line(std::move(line)); });
 
   // One shutdown path for every trigger. stdin EOF is graceful: what is in flight is

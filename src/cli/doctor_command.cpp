@@ -56,7 +56,12 @@ Json inspect_state_dir(const std::string& path) {
 int doctor_command(const app::Options& options, const Terminal& terminal) {
   asio::io_context io;
   tools::ReadinessInputs inputs{
-      .options = options,
+      .config = {.state_dir = options.state_dir,
+                 .mode = options.mode,
+                 .warnings = options.warnings,
+                 .retention = {.max_age = options.retention_age,
+                               .max_sessions = options.retention_sessions,
+                               .max_bytes = options.retention_bytes}},
       .executable = codex::locate_codex({.option_path = options.codex_path,
                                          .option_command = options.codex_command,
                                          .path_variable = util::env_or_empty("PATH"),

@@ -1,7 +1,7 @@
 #include "codex_mcp/session/server_requests.hpp"
 
 #include "codex_mcp/jsonrpc/errors.hpp"
-#include "codex_mcp/mcp/tool.hpp"
+#include "codex_mcp/session/errors.hpp"
 
 namespace codex_mcp::session {
 
@@ -79,18 +79,18 @@ Json permission_answer(ActionKind kind, const std::string& decision,
                        const std::vector<std::string>& execpolicy_amendment,
                        const std::optional<Json>& network_policy_amendment) {
   if (kind == ActionKind::user_input) {
-    throw mcp::ToolError("INVALID_ARGUMENT",
-                         "this request asks questions: answer it with respond_user_input");
+    throw SessionError(ErrorKind::invalid,
+                       "this request asks questions: answer it with respond_user_input");
   }
   if (decision == "accept" || decision == "acceptForSession" || decision == "decline" ||
       decision == "cancel") {
     return {{"decision", decision}};
   }
   if (kind == ActionKind::file_change_approval) {
-    throw mcp::ToolError("INVALID_ARGUMENT",
-                         "decision \"" + decision +
-                             "\" applies to command approvals only; file changes take accept, "
-                             "acceptForSession, decline, cancel");
+    throw SessionError(ErrorKind::invalid,
+                       "decision \"" + decision +
+                           "\" applies to command approvals only; file changes take accept, "
+                           "acceptForSession, decline, cancel");
   }
   if (decision == "acceptWithExecpolicyAmendment") {
     return {
@@ -102,7 +102,7 @@ Json permission_answer(ActionKind kind, const std::string& decision,
              {{"applyNetworkPolicyAmendment",
                {{"network_policy_amendment", *network_policy_amendment}}}}}};
   }
-  throw mcp::ToolError("INVALID_ARGUMENT", "unsupported decision \"" + decision + "\"");
+  throw SessionError(ErrorKind::invalid, "unsupported decision \"" + decision + "\"");
 }
 
 Json user_input_answer(const Json& answers) {

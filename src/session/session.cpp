@@ -6,21 +6,16 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "codex_mcp/appserver/exec_client.hpp"
 #include "codex_mcp/appserver/refusals.hpp"
 #include "codex_mcp/appserver/requests.hpp"
 #include "codex_mcp/appserver/stream_delta.hpp"
-#include "codex_mcp/codex/profile.hpp"
-#include "codex_mcp/mcp/tool.hpp"
 #include "codex_mcp/store/session_journal.hpp"
-#include "codex_mcp/tools/refusals.hpp"
-#include "codex_mcp/util/environment.hpp"
 
 namespace asio = boost::asio;
 
 namespace codex_mcp::session {
 
-using mcp::ToolError;
+using backend::Channel;
 
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -56,47 +51,80 @@ std::optional<Status> status_from_string(const std::string& name) {
 
 namespace {
 
-std::string startup_timeout_failure(const std::string& what, const std::string& executable) {
-  return "could not start codex: " + what + ". Check that `" + executable +
-         " app-server` starts from a shell with this environment and that its config.toml "
-         "loads (the codex-mcp log has the child's stderr); if codex is only slow to start "
-         "here, raise --startup-timeout-ms / CODEX_MCP_STARTUP_TIMEOUT_MS.";
-}
-
 /// Which value the caller chose that codex refused in its answer to thread/start: a
 /// param, or one of the `config` overrides ("failed to load configuration: … in `key`",
 /// the words codex uses for a value it refuses at startup). (Outside the coroutine: GCC
 /// 12 warns about a coroutine frame holding the temporaries.)
-std::optional<std::string> refused_value(const Json& params, const Json& config,
-                                         std::string_view error) {
-  if (auto why = tools::describe_param_refusal(params, error)) return why;
-  return tools::describe_config_refusal(config, "Error: " + std::string(error));
+std::optional<std::string> refused_value(const RefusalWording& wording, const Json& params,
+                                         const Json& config, std::string_view error) {
+  if (wording.param) {
+    if (auto why = wording.param(params, error)) return why;
+  }
+  if (wording.config) return wording.config(config, "Error: " + std::string(error));
+  return std::nullopt;
 }
 
-std::optional<std::string> unless_empty(const std::string& value) {
-  return value.empty() ? std::nullopt : std::optional<std::string>(value);
+std::optional<std::string> config_refusal(const RefusalWording& wording, const Json& config,
+                                          std::string_view stderr_text) {
+  return wording.config ? wording.config(config, stderr_text) : std::nullopt;
 }
 
-// (Built outside the coroutine: GCC 12 warns about a coroutine frame holding it.)
-appserver::ThreadStartParams thread_start_params(const tools::StartRequest& request,
-                                                 const std::string& cwd, const std::string& model) {
-  return {.settings = {.approval_policy = request.turn.approval_policy,
-                       .sandbox = request.turn.sandbox,
-                       .cwd = unless_empty(cwd),
-                       .model = unless_empty(model),
-                       .base_instructions = request.base_instructions,
-                       .developer_instructions = request.developer_instructions,
-                       .personality = request.turn.personality},
-          .ephemeral = request.ephemeral};
+// (Outside the coroutine, as the one below.)
+appserver::ThreadStartParams thread_start_params(const SessionSettings& settings) {
+  return {.settings = settings.thread_settings(), .ephemeral = settings.ephemeral};
+}
+
+/// thread/start with the session's settings. (Not a coroutine: nothing of the params is
+/// kept in the caller's frame, which GCC 12 miscompiles around these aggregates.)
+asio::awaitable<Json> start_thread(const std::shared_ptr<Channel>& channel,
+                                   const SessionSettings& settings) {
+  return channel->thread_start(thread_start_params(settings));
+}
+
+/// thread/resume of `thread_id` with the session's settings (not a coroutine, as above).
+asio::awaitable<Json> resume_thread_of(const std::shared_ptr<Channel>& channel,
+                                       const std::string& thread_id,
+                                       const SessionSettings& settings) {
+  return channel->thread_resume({.thread_id = thread_id, .settings = settings.thread_settings()});
+}
+
+/// What a turn/start that codex refused (or never answered) is to the caller.
+SessionError turn_start_failure(const RefusalWording& wording,
+                                const appserver::TurnStartParams& turn, int code,
+                                const std::string& error) {
+  if (code == jsonrpc::code::kRequestTimeout || code == jsonrpc::code::kConnectionClosed) {
+    return {ErrorKind::internal, "codex did not start the turn: " + error};
+  }
+  const auto why = wording.param ? wording.param(turn.to_json(), error) : std::nullopt;
+  return {ErrorKind::invalid, why ? *why : "codex refused the turn: " + error};
+}
+
+// The effort is sent on every turn: a reply without one keeps the session's, and a
+// resumed thread in a new process gets it too. (Built outside the coroutine: GCC 12
+// miscompiles the frame's deallocation around a designated initializer in one.)
+appserver::TurnStartParams turn_start_params(const std::string& thread_id,
+                                             const std::string& prompt,
+                                             const std::vector<std::string>& images,
+                                             const std::string& effort, const TurnSettings& turn) {
+  return {.thread_id = thread_id,
+          .prompt = prompt,
+          .images = images,
+          .effort = effort,
+          .summary = turn.summary,
+          .model = turn.model,
+          .approval_policy = turn.approval_policy,
+          .cwd = turn.cwd,
+          .personality = turn.personality,
+          .sandbox = turn.sandbox,
+          .output_schema = turn.output_schema};
 }
 
 }  // namespace
 
-Session::Session(asio::any_io_executor executor, std::string id, Launch launch)
-    : executor_(std::move(executor)), id_(std::move(id)), launch_(std::move(launch)) {
+Session::Session(SessionServices services, std::string id)
+    : services_(std::move(services)), id_(std::move(id)) {
   created_ms_ = updated_ms_ = now_ms();
-  const auto env_home = launch_.env.find("CODEX_HOME");
-  codex_home_ = env_home != launch_.env.end() ? env_home->second : util::codex_home();
+  settings_.codex_home = services_.provider->codex_home();
 }
 
 Session::~Session() = default;
@@ -111,13 +139,19 @@ void Session::flush_journal() {
 }
 
 bool Session::has_child() const {
-  return client_ && client_->running();
+  return channel_ && channel_->running();
+}
+
+bool Session::exec_mode() const {
+  return channel_ ? channel_->exec_mode() : services_.provider->exec_mode();
 }
 
 void Session::set_status(Status status) {
+  const bool changed = status != status_;
   status_ = status;
   updated_ms_ = now_ms();
   persist_meta();
+  if (changed) changes_.publish(change::kStatus);
 }
 
 void Session::persist_meta() {
@@ -130,6 +164,8 @@ void Session::refresh_status() {
   const bool waiting = open_actions() > 0;
   if (status_ == Status::running && waiting) set_status(Status::waiting_approval);
   if (status_ == Status::waiting_approval && !waiting) set_status(Status::running);
+  // (Called wherever an action is asked or resolved.)
+  changes_.publish(change::kActions);
 }
 
 void Session::record(Event event) {
@@ -145,18 +181,18 @@ void Session::record(Event event) {
     }
   }
   ring_.append(std::move(event));
-  touched();
+  touched(change::kEvents);
 }
 
-void Session::touched() {
+void Session::touched(unsigned changes) {
   updated_ms_ = now_ms();
-  for (auto* waiter : waiters_) waiter->cancel();
+  changes_.publish(changes);
 }
 
 void Session::fail(const std::string& raw_message, Json detail) {
   // What codex says about a config value it refuses echoes the value: kept and logged
   // without it (the caller's own answer names it).
-  const auto message = appserver::redact_config_values(raw_message, config_overrides_);
+  const auto message = appserver::redact_config_values(raw_message, settings_.config_overrides);
   last_error_ = message;
   Event event{.type = "error", .data = {{"message", message}}, .pinned = true};
   if (!detail.is_null()) event.data["detail"] = std::move(detail);
@@ -166,166 +202,135 @@ void Session::fail(const std::string& raw_message, Json detail) {
 }
 
 asio::awaitable<void> Session::wait_for_change(std::chrono::steady_clock::time_point deadline) {
-  asio::steady_timer timer(executor_, deadline);
-  waiters_.push_back(&timer);
-  const auto self = shared_from_this();
-  boost::system::error_code ec;
-  co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-  waiters_.remove(&timer);
-  if (ec && ec != asio::error::operation_aborted) throw boost::system::system_error(ec);
-  // A cancellation of the caller's own request surfaces here too: let it propagate.
-  const auto state = co_await asio::this_coro::cancellation_state;
-  if (state.cancelled() != asio::cancellation_type::none) {
-    throw boost::system::system_error(asio::error::operation_aborted);
-  }
+  const auto self = shared_from_this();  // the feed is ours: keep it while the wait runs
+  co_await changes_.next(services_.executor, deadline);
 }
 
-asio::awaitable<void> Session::spawn() {
-  if (launch_.command.executable.empty()) {
-    throw ToolError("CODEX_NOT_FOUND", launch_.unavailable_reason.empty()
-                                           ? std::string("no codex executable found")
-                                           : launch_.unavailable_reason);
-  }
-  if (!launch_.codex && launch_.probe) {  // a session restored before codex was probed
-    launch_.adopt(co_await launch_.probe->facts(launch_.command.executable));
-  }
-  if (const auto why = codex::unsupported_reason(launch_.release())) {
-    throw ToolError("CODEX_NOT_FOUND", *why);
-  }
-  std::weak_ptr<Session> weak = weak_from_this();
-  // A session may outlive several children (a reply resumes the thread in a new one): what
-  // an earlier child still says while it is being stopped must not touch the current one.
-  const auto generation = ++child_generation_;
-  const auto current = [weak, generation]() -> std::shared_ptr<Session> {
-    auto self = weak.lock();
-    return self && self->child_generation_ == generation ? self : nullptr;
-  };
+asio::awaitable<void> Session::open_channel() {
   appserver::AppServerHandlers handlers;
-  handlers.on_notification = [current](const std::string& method, const Json& params) {
-    if (auto self = current()) self->on_notification(method, params);
+  // The channel drops its handlers once closed, so only the current channel's process
+  // reaches the session; the weak pointer covers a session that is gone.
+  std::weak_ptr<Session> weak = weak_from_this();
+  handlers.on_notification = [weak](const std::string& method, const Json& params) {
+    if (auto self = weak.lock()) self->on_notification(method, params);
   };
-  handlers.on_stream_delta = [current](const appserver::StreamDelta& delta) {
-    if (auto self = current()) self->on_stream_delta(delta.method, delta.item_id, delta.delta);
+  handlers.on_stream_delta = [weak](const appserver::StreamDelta& delta) {
+    if (auto self = weak.lock()) self->on_stream_delta(delta.method, delta.item_id, delta.delta);
   };
-  handlers.on_server_request = [current](std::string method, Json params) -> asio::awaitable<Json> {
-    auto self = current();
-    if (!self) throw jsonrpc::RpcError(-32000, "this codex process was replaced or stopped");
+  handlers.on_server_request = [weak](std::string method, Json params) -> asio::awaitable<Json> {
+    auto self = weak.lock();
+    if (!self) throw jsonrpc::RpcError(-32000, "this session is gone");
     co_return co_await self->on_server_request(std::move(method), std::move(params));
   };
-  handlers.on_exit = [current](int code, const std::string& tail) {
-    if (auto self = current()) self->on_exit(code, tail);
+  handlers.on_exit = [weak](int code, const std::string& tail) {
+    if (auto self = weak.lock()) self->on_exit(code, tail);
   };
-  if (launch_.exec_mode) {
-    client_ = appserver::ExecClient::create(executor_, std::move(handlers));
-  } else {
-    client_ = appserver::AppServerClient::create(executor_, std::move(handlers));
-  }
-  appserver::AppServerSettings settings;
-  // The profile's settings first, the caller's advanced.config over them (read again for
-  // every child, so a resumed session sees the profile as it is now).
-  settings.config_overrides = Json::object();
-  if (!profile_.empty()) {
-    try {
-      settings.config_overrides = codex::load_profile_overrides(codex_home_, profile_);
-    } catch (const codex::ProfileError& e) {
-      throw ToolError("INVALID_ARGUMENT", e.what());
-    }
-  }
-  settings.config_overrides.update(config_overrides_);
-  settings.env = launch_.env;
-  settings.env["CODEX_HOME"] = codex_home_;
-  settings.unset_env = launch_.unset_env;
-  settings.cwd = cwd_;
-  settings.name = "app-server " + id_;
-  settings.initialize_timeout = launch_.startup_timeout;
   stopping_child_ = false;
   cancelled_ = false;
-  co_await client_->start(launch_.command, settings);
-  // Recorded so that a server restarting after a crash can end this child, and only it.
-  child_identity_.reset();
-  if (client_->pid() > 0) child_identity_ = process::identify(client_->pid());
-  persist_meta();
+  backend::ChannelRequest request{.session_id = id_,
+                                  .cwd = settings_.cwd,
+                                  .codex_home = settings_.codex_home,
+                                  .profile = settings_.profile,
+                                  .config_overrides = settings_.config_overrides};
+  std::optional<SessionError> refused;  // (no throw of a new exception inside a catch)
+  try {
+    channel_ = co_await services_.provider->open(std::move(request), std::move(handlers));
+  } catch (const backend::CodexUnavailable& e) {
+    refused.emplace(ErrorKind::codex_unavailable, e.what());
+  } catch (const backend::BadSetting& e) {
+    refused.emplace(ErrorKind::invalid, e.what());
+  }
+  if (refused) throw *refused;
+  // Held while it starts, so that a cancel can stop it halfway.
+  const auto channel = channel_;
+  co_await channel->start();
+  persist_meta();  // with the process's identity: a server restarting after a crash ends it
 }
 
-asio::awaitable<void> Session::start(tools::StartRequest request) {
-  cwd_ = request.turn.cwd.value_or("");
-  model_ = request.turn.model.value_or("");
-  profile_ = request.profile.value_or("");
-  approval_policy_ = request.turn.approval_policy.value_or("");
-  sandbox_ = request.turn.sandbox.value_or("");
-  config_overrides_ = request.config_overrides;
-  approval_timeout_ms_ = request.approval_timeout_ms;
-  base_instructions_ = request.base_instructions.value_or("");
-  developer_instructions_ = request.developer_instructions.value_or("");
-  personality_ = request.turn.personality.value_or("");
-  ephemeral_ = request.ephemeral;
+// GCC 12 reports the frame of this coroutine as freed by a mismatched operator delete:
+// Boost.Asio allocates coroutine frames with aligned_new and frees them with the frame's
+// own operator delete, which pair up, but GCC loses track of that through its inlining in
+// a frame this size. A false positive, silenced for this function only.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+asio::awaitable<void> Session::start(StartSpec spec) {
+  const auto provider_home = settings_.codex_home;
+  settings_ = std::move(spec.settings);
+  if (settings_.codex_home.empty()) settings_.codex_home = provider_home;
+  settings_.take(spec.turn);
   persist_meta();
-  const Json params = thread_start_params(request, cwd_, model_).to_json();
+  const Json params = thread_start_params(settings_).to_json();  // what codex may refuse
   std::string failure;  // set when the start failed (co_await is not allowed in a catch)
-  std::optional<ToolError> refused;  // ... because of a value the caller chose
+  // What the caller is told, when it is more than "could not start": a value it chose
+  // that codex refused, or no codex to run.
+  std::optional<SessionError> refused;
   try {
-    co_await spawn();
-    const auto started = co_await client_->thread_start(params);
+    co_await open_channel();
+    const auto started = co_await start_thread(channel_, settings_);
     thread_id_ = started.value("thread", Json::object()).value("id", std::string());
-    if (cwd_.empty()) cwd_ = started.value("cwd", std::string());
-    if (model_.empty()) model_ = started.value("model", std::string());  // config.toml's
+    if (settings_.cwd.empty()) settings_.cwd = started.value("cwd", std::string());
+    if (settings_.model.empty()) {
+      settings_.model = started.value("model", std::string());  // config.toml's
+    }
     persist_meta();
     if (!thread_id_.empty()) {  // exec mode names its thread with the first turn
       record(
           {.type = "progress", .data = {{"method", "thread/started"}, {"threadId", thread_id_}}});
     }
-    co_await begin_turn(request.prompt, request.turn, request.images);
-  } catch (const ToolError& e) {
-    refused = e;  // the first turn was refused: the session never ran, so it ends here
+    co_await begin_turn(spec.prompt, spec.turn, spec.images);
+  } catch (const SessionError& e) {
+    // The first turn was refused, or no codex could be run: the session never ran.
+    refused = e;
     failure = e.what();
-  } catch (const appserver::StartupTimeout& e) {
-    failure = startup_timeout_failure(e.what(), launch_.command.executable);
+  } catch (const backend::OpenFailed& e) {
+    failure = e.what();
+    if (e.exit_code() >= 0) {
+      // It exited before answering: perhaps over an advanced.config value.
+      const auto why =
+          config_refusal(services_.wording, settings_.config_overrides, e.stderr_tail());
+      if (why) refused.emplace(ErrorKind::invalid, *why);
+    }
   } catch (const jsonrpc::RpcError& e) {
     failure = std::string("could not start codex: ") + e.what();
-    if (const auto why = refused_value(params, config_overrides_, e.what())) {
-      refused.emplace("INVALID_ARGUMENT", *why);
-    }
+    const auto why = refused_value(services_.wording, params, settings_.config_overrides, e.what());
+    if (why) refused.emplace(ErrorKind::invalid, *why);
   } catch (const std::exception& e) {
     failure = std::string("could not start codex: ") + e.what();
   }
   if (failure.empty()) co_return;
   if (cancelled_) {
     // codex_session cancel stopped the child under the start: not a failure of codex.
-    throw ToolError("CANCELLED", "session " + id_ + " was cancelled while starting");
+    throw SessionError(ErrorKind::cancelled, "session " + id_ + " was cancelled while starting");
   }
-  if (!refused && client_ && client_->exit_code() >= 0) {
-    // It exited before answering: perhaps over an advanced.config value.
-    const auto why = tools::describe_config_refusal(config_overrides_, client_->stderr_tail());
-    if (why) refused.emplace("INVALID_ARGUMENT", *why);
+  if (!refused && channel_ && channel_->exit_code() >= 0) {
+    // It exited during thread/start: perhaps over an advanced.config value.
+    const auto why =
+        config_refusal(services_.wording, settings_.config_overrides, channel_->stderr_tail());
+    if (why) refused.emplace(ErrorKind::invalid, *why);
   }
   fail(refused ? refused->what() : failure);
   // A session that could not start is over: stop its child now (a hung one would
   // otherwise live on until the session leaves memory).
   co_await shutdown_child();
-  if (refused) throw *refused;
-  throw ToolError("INTERNAL", last_error_);
+  throw refused ? *refused : SessionError(ErrorKind::internal, last_error_);
 }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 asio::awaitable<void> Session::start_fork(std::shared_ptr<const Session> source) {
-  cwd_ = source->cwd_;
-  model_ = source->model_;
-  profile_ = source->profile_;
-  approval_policy_ = source->approval_policy_;
-  sandbox_ = source->sandbox_;
-  config_overrides_ = source->config_overrides_;
-  approval_timeout_ms_ = source->approval_timeout_ms_;
-  base_instructions_ = source->base_instructions_;
-  developer_instructions_ = source->developer_instructions_;
-  personality_ = source->personality_;
-  effort_ = source->effort_;
-  codex_home_ = source->codex_home_;
+  settings_ = source->settings_;  // all of them: the fork continues the same conversation
   forked_from_ = source->id_;
+  std::string failure;
+  std::optional<SessionError> unavailable;
   try {
-    co_await spawn();
-    // The fork runs in its own app-server: the source thread is loaded from the shared
+    co_await open_channel();
+    // The fork runs in a process of its own: the source thread is loaded from the shared
     // rollout storage (CODEX_HOME), then forked with its whole history.
     const appserver::ThreadForkParams fork{.thread_id = source->thread_id_};
-    const auto forked = co_await client_->thread_fork(fork.to_json());
+    const auto forked = co_await channel_->thread_fork(fork);
     thread_id_ = forked.value("thread", Json::object()).value("id", std::string());
     set_status(Status::idle);
     record({.type = "progress",
@@ -333,152 +338,138 @@ asio::awaitable<void> Session::start_fork(std::shared_ptr<const Session> source)
                      {"threadId", thread_id_},
                      {"forkedFromSessionId", source->id_}}});
     co_return;
+  } catch (const SessionError& e) {
+    if (e.kind() == ErrorKind::codex_unavailable) unavailable = e;
+    failure = std::string("could not fork: ") + e.what();
   } catch (const std::exception& e) {
-    fail(std::string("could not fork: ") + e.what());
+    failure = std::string("could not fork: ") + e.what();
   }
+  fail(failure);
   co_await shutdown_child();  // as for a failed start
-  throw ToolError("INTERNAL", last_error_);
+  if (unavailable) throw *unavailable;
+  throw SessionError(ErrorKind::internal, last_error_);
 }
 
-asio::awaitable<void> Session::begin_turn(const std::string& prompt,
-                                          const tools::TurnSettings& turn,
+asio::awaitable<void> Session::begin_turn(const std::string& prompt, const TurnSettings& turn,
                                           const std::vector<std::string>& images) {
   if (turn.effort) {
     // Refused before anything changes: the session stays as it was.
-    if (!models_) models_ = co_await fetch_model_catalog(client_);
-    const auto refusal = effort_refusal(*models_, turn.model.value_or(model_), *turn.effort);
-    if (refusal) throw ToolError("INVALID_ARGUMENT", *refusal);
+    if (!models_) models_ = co_await fetch_model_catalog(channel_->codex());
+    const auto refusal =
+        effort_refusal(*models_, turn.model.value_or(settings_.model), *turn.effort);
+    if (refusal) throw SessionError(ErrorKind::invalid, *refusal);
   }
-  // The effort is sent on every turn: a reply without one keeps the session's, the first
-  // turn's default is the contract's "low", and a resumed thread in a new child gets it too.
-  if (turn.effort) effort_ = *turn.effort;
-  if (turn.model) model_ = *turn.model;
-  if (turn.approval_policy) approval_policy_ = *turn.approval_policy;
-  if (turn.sandbox) sandbox_ = *turn.sandbox;
-  if (turn.cwd) cwd_ = *turn.cwd;
-  if (turn.personality) personality_ = *turn.personality;
+  settings_.take(turn);
   output_schema_ = turn.output_schema;
-  const appserver::TurnStartParams turn_start{.thread_id = thread_id_,
-                                              .prompt = prompt,
-                                              .images = images,
-                                              .effort = effort_,
-                                              .summary = turn.summary,
-                                              .model = turn.model,
-                                              .approval_policy = turn.approval_policy,
-                                              .cwd = turn.cwd,
-                                              .personality = turn.personality,
-                                              .sandbox = turn.sandbox,
-                                              .output_schema = output_schema_};
-  const Json params = turn_start.to_json();
-  tracker_.begin_turn(output_schema_.has_value(), cwd_);
+  const auto turn_start = turn_start_params(thread_id_, prompt, images, settings_.effort, turn);
+  tracker_.begin_turn(output_schema_.has_value(), settings_.cwd);
   set_status(Status::running);
+  Json started;
+  std::string refusal;  // codex's, when it refused (no co_await or throw in the catch)
+  int refusal_code = 0;
   try {
-    const auto started = co_await client_->turn_start(params);
-    if (thread_id_.empty()) {
-      // exec mode: the thread is named by its first turn.
-      thread_id_ = started.value("threadId", std::string());
-      persist_meta();
-      record(
-          {.type = "progress", .data = {{"method", "thread/started"}, {"threadId", thread_id_}}});
-    }
+    started = co_await channel_->turn_start(turn_start);
   } catch (const jsonrpc::RpcError& e) {
+    refusal = e.what();
+    refusal_code = e.code();
+  }
+  if (!refusal.empty()) {
     // No turn started: the session is as it was (a failed start records the error).
     if (status_ == Status::running) set_status(Status::idle);
-    if (e.code() == jsonrpc::code::kRequestTimeout ||
-        e.code() == jsonrpc::code::kConnectionClosed) {
-      throw ToolError("INTERNAL", std::string("codex did not start the turn: ") + e.what());
-    }
-    const auto why = tools::describe_param_refusal(params, e.what());
-    throw ToolError("INVALID_ARGUMENT",
-                    why ? *why : std::string("codex refused the turn: ") + e.what());
+    throw turn_start_failure(services_.wording, turn_start, refusal_code, refusal);
+  }
+  if (thread_id_.empty()) {
+    // exec mode: the thread is named by its first turn.
+    thread_id_ = started.value("threadId", std::string());
+    persist_meta();
+    record({.type = "progress", .data = {{"method", "thread/started"}, {"threadId", thread_id_}}});
   }
 }
 
-asio::awaitable<void> Session::reply(tools::ReplyRequest request) {
+asio::awaitable<void> Session::reply(std::string prompt, TurnSettings turn) {
   if (turn_running()) {
-    throw ToolError("SESSION_BUSY", "session " + id_ +
-                                        " is still working on a turn; poll with codex_check, "
-                                        "or interrupt it with codex_session");
+    throw SessionError(ErrorKind::busy, "session " + id_ +
+                                            " is still working on a turn; poll with codex_check, "
+                                            "or interrupt it with codex_session");
   }
   // A child being stopped (idle sweep) is as good as gone: resume in a new one.
   if (!has_child() || stopping_child_) co_await resume_thread();
-  co_await begin_turn(request.prompt, request.turn, {});
+  const std::vector<std::string> no_images;
+  co_await begin_turn(prompt, turn, no_images);
 }
 
 asio::awaitable<void> Session::resume_thread() {
   if (thread_id_.empty()) {
-    throw ToolError("SESSION_NOT_RUNNING",
-                    "session " + id_ + " never got a Codex thread to continue; start a new one");
+    throw SessionError(ErrorKind::not_running, "session " + id_ +
+                                                   " never got a Codex thread to continue; start "
+                                                   "a new one");
   }
-  if (ephemeral_) {
-    throw ToolError("SESSION_NOT_RUNNING", "session " + id_ +
-                                               " was ephemeral: codex kept no copy of its "
-                                               "thread to resume; start a new session");
+  if (settings_.ephemeral) {
+    throw SessionError(ErrorKind::not_running, "session " + id_ +
+                                                   " was ephemeral: codex kept no copy of its "
+                                                   "thread to resume; start a new session");
   }
   co_await shutdown_child();  // a crashed child: make sure its group is gone too
   const auto previous = status_;
   set_status(Status::starting);
   std::string failure;
+  std::optional<SessionError> unavailable;
   try {
-    co_await spawn();
-    const appserver::ThreadResumeParams resume{
-        .thread_id = thread_id_,
-        .settings = {.approval_policy = unless_empty(approval_policy_),
-                     .sandbox = unless_empty(sandbox_),
-                     .cwd = unless_empty(cwd_),
-                     .model = unless_empty(model_),
-                     .base_instructions = unless_empty(base_instructions_),
-                     .developer_instructions = unless_empty(developer_instructions_),
-                     .personality = unless_empty(personality_)}};
-    co_await client_->thread_resume(resume.to_json());
+    co_await open_channel();
+    co_await resume_thread_of(channel_, thread_id_, settings_);
+  } catch (const SessionError& e) {
+    if (e.kind() == ErrorKind::codex_unavailable) unavailable = e;
+    failure = std::string("could not resume thread ") + thread_id_ + ": " + e.what();
   } catch (const std::exception& e) {
     failure = std::string("could not resume thread ") + thread_id_ + ": " + e.what();
   }
   if (!failure.empty()) {  // (no co_await inside a catch block)
-    failure = appserver::redact_config_values(failure, config_overrides_);
+    failure = appserver::redact_config_values(failure, settings_.config_overrides);
     spdlog::warn("session {}: {}", id_, failure);
     co_await shutdown_child();
     last_error_ = failure;
     set_status(previous);
     record({.type = "error", .data = {{"message", failure}}, .pinned = true});
-    throw ToolError("SESSION_NOT_RUNNING", failure);
+    if (unavailable) throw *unavailable;
+    throw SessionError(ErrorKind::not_running, failure);
   }
   record({.type = "progress", .data = {{"method", "thread/resumed"}, {"threadId", thread_id_}}});
 }
 
 asio::awaitable<void> Session::interrupt(std::chrono::milliseconds timeout) {
-  if (!turn_running() || !client_) {
-    throw ToolError("SESSION_NOT_RUNNING", "session " + id_ + " has no turn in progress (status " +
-                                               to_string(status_) + ")");
+  if (!turn_running() || !channel_) {
+    throw SessionError(
+        ErrorKind::not_running,
+        "session " + id_ + " has no turn in progress (status " + to_string(status_) + ")");
   }
   resolve_pending("decline", "interrupted");
-  const auto client = client_;  // a reply may replace client_ while this waits
-  const auto thread = thread_id_;
-  const auto turn = tracker_.turn_id();
-  co_await client->turn_interrupt(thread, turn, timeout);
+  const auto channel = channel_;  // a reply may replace channel_ while this waits
+  co_await channel->turn_interrupt(thread_id_, tracker_.turn_id(), timeout);
 }
 
 asio::awaitable<void> Session::clean_background_terminals() {
-  if (launch_.exec_mode) {
-    throw ToolError("EXEC_NOT_SUPPORTED",
-                    "clean_background_terminals is not available in exec mode (codex exec)");
+  if (exec_mode()) {
+    throw SessionError(ErrorKind::unsupported,
+                       "clean_background_terminals is not available in exec mode (codex exec)");
   }
-  if (const auto why = codex::background_terminals_refusal(launch_.release())) {
-    throw ToolError("CODEX_ERROR", *why);
+  if (const auto why = codex::background_terminals_refusal(codex_release())) {
+    throw SessionError(ErrorKind::codex_error, *why);
   }
-  if (!client_ || !client_->running()) {
-    throw ToolError("SESSION_NOT_RUNNING", "session " + id_ + " has no running codex process");
+  if (!has_child()) {
+    throw SessionError(ErrorKind::not_running, "session " + id_ + " has no running codex process");
   }
+  const auto channel = channel_;
   const std::string method = "thread/backgroundTerminals/clean";
   const Json params = {{"threadId", thread_id_}};
-  co_await client_->call(method, params, std::chrono::seconds(30));
+  co_await channel->call(method, params, std::chrono::seconds(30));
 }
 
 asio::awaitable<void> Session::shutdown_child(std::chrono::milliseconds grace) {
-  stopping_child_ = true;  // its exit is ours, not news: on_exit must not report it
-  if (!client_) co_return;
-  const auto client = client_;  // keep it alive across the shutdown
-  co_await client->shutdown(grace);
+  stopping_child_ = true;  // its exit is ours, not news (the closed channel reports none)
+  if (!channel_) co_return;
+  const auto channel = channel_;  // kept alive across the stop
+  co_await channel->close(grace);
+  persist_meta();  // without the process, which is gone
 }
 
 asio::awaitable<void> Session::cancel(std::string reason) {
@@ -492,7 +483,7 @@ asio::awaitable<void> Session::cancel(std::string reason) {
 }
 
 asio::awaitable<void> Session::stop_child(std::string reason, std::chrono::milliseconds grace) {
-  if (!client_ || stopping_child_) co_return;
+  if (!channel_ || stopping_child_) co_return;
   resolve_pending("cancel", reason);
   if (turn_running()) {
     fail(reason);
@@ -561,7 +552,7 @@ void Session::on_stream_delta(std::string_view method, std::string_view item_id,
     // Logged before the ring takes it, as in record().
     if (journal_) journal_->append_delta(ring_.next_id() - 1, delta);
     ring_.merge(delta);
-    touched();
+    touched(change::kEvents);
     return;
   }
   Event event = TurnTracker::delta_event(method, item_id, delta);
@@ -588,6 +579,7 @@ void Session::finish_turn(const TurnOutcome& outcome) {
     last_error_ = outcome.error.value("message", std::string("turn failed"));
   }
   set_status(outcome.status == "failed" ? Status::error : Status::idle);
+  changes_.publish(change::kResult);
 }
 
 asio::awaitable<Json> Session::on_server_request(std::string method, Json params) {
@@ -602,9 +594,9 @@ asio::awaitable<Json> Session::on_server_request(std::string method, Json params
   pending.kind = action->kind;
   pending.details = action->details;
   pending.created_ms = now_ms();
-  pending.expires_ms = pending.created_ms + approval_timeout_ms_;
+  pending.expires_ms = pending.created_ms + settings_.approval_timeout_ms;
   pending.wake = std::make_shared<asio::steady_timer>(
-      executor_, std::chrono::milliseconds(approval_timeout_ms_));
+      services_.executor, std::chrono::milliseconds(settings_.approval_timeout_ms));
   auto wake = pending.wake;
   refresh_status();
   Json data = {{"requestId", request_id}, {"kind", to_string(action->kind)}, {"method", method}};
@@ -630,7 +622,7 @@ asio::awaitable<Json> Session::on_server_request(std::string method, Json params
             .data = {{"requestId", request_id},
                      {"decision", "decline"},
                      {"reason", "no answer within approvalTimeoutMs (" +
-                                    std::to_string(approval_timeout_ms_) + " ms)"}},
+                                    std::to_string(settings_.approval_timeout_ms) + " ms)"}},
             .pinned = true});
   }
   co_return answer;
@@ -649,45 +641,44 @@ void Session::resolve_pending(const std::string& decision, const std::string& wh
   refresh_status();
 }
 
-void Session::respond_permission(const tools::CheckRequest& request) {
-  auto it = pending_.find(*request.request_id);
+void Session::respond_permission(const PermissionAnswer& answer) {
+  auto it = pending_.find(answer.request_id);
   if (it == pending_.end() || it->second.answer) {
-    throw ToolError("REQUEST_NOT_FOUND", "no pending request " + *request.request_id +
-                                             " in session " + id_ +
-                                             " (already answered, timed "
-                                             "out, or never asked)");
+    throw SessionError(ErrorKind::request_not_found,
+                       "no pending request " + answer.request_id + " in session " + id_ +
+                           " (already answered, timed out, or never asked)");
   }
   auto& pending = it->second;
-  pending.answer = permission_answer(pending.kind, *request.decision, request.execpolicy_amendment,
-                                     request.network_policy_amendment);
-  Json data = {{"requestId", pending.request_id}, {"decision", *request.decision}};
-  if (request.deny_message) data["denyMessage"] = *request.deny_message;
+  pending.answer = permission_answer(pending.kind, answer.decision, answer.execpolicy_amendment,
+                                     answer.network_policy_amendment);
+  Json data = {{"requestId", pending.request_id}, {"decision", answer.decision}};
+  if (answer.deny_message) data["denyMessage"] = *answer.deny_message;
   record({.type = "approval_result", .data = data, .pinned = true});
   pending.wake->cancel();
   refresh_status();
 }
 
-void Session::respond_user_input(const tools::CheckRequest& request) {
-  auto it = pending_.find(*request.request_id);
+void Session::respond_user_input(const UserInputAnswer& answer) {
+  auto it = pending_.find(answer.request_id);
   if (it == pending_.end() || it->second.answer) {
-    throw ToolError("REQUEST_NOT_FOUND",
-                    "no pending request " + *request.request_id + " in session " + id_);
+    throw SessionError(ErrorKind::request_not_found,
+                       "no pending request " + answer.request_id + " in session " + id_);
   }
   auto& pending = it->second;
   if (pending.kind != ActionKind::user_input) {
-    throw ToolError("INVALID_ARGUMENT", "request " + pending.request_id +
-                                            " is an approval: answer it with respond_permission");
+    throw SessionError(
+        ErrorKind::invalid,
+        "request " + pending.request_id + " is an approval: answer it with respond_permission");
   }
-  pending.answer = user_input_answer(*request.answers);
+  pending.answer = user_input_answer(answer.answers);
   record({.type = "approval_result",
-          .data = {{"requestId", pending.request_id}, {"answers", *request.answers}},
+          .data = {{"requestId", pending.request_id}, {"answers", answer.answers}},
           .pinned = true});
   pending.wake->cancel();
   refresh_status();
 }
 
 void Session::on_exit(int exit_code, const std::string& stderr_tail) {
-  child_identity_.reset();
   if (cancelled_ || stopping_child_) {
     persist_meta();
     return;
@@ -698,7 +689,8 @@ void Session::on_exit(int exit_code, const std::string& stderr_tail) {
   if (!stderr_tail.empty())
     message +=
         "; stderr: " + stderr_tail.substr(stderr_tail.size() > 600 ? stderr_tail.size() - 600 : 0);
-  spdlog::warn("session {}: {}", id_, appserver::redact_config_values(message, config_overrides_));
+  spdlog::warn("session {}: {}", id_,
+               appserver::redact_config_values(message, settings_.config_overrides));
   // A start or resume in progress fails with its own, fuller message: one error, not two.
   if (status_ == Status::starting) return;
   fail(message);

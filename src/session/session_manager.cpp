@@ -9,21 +9,14 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "codex_mcp/appserver/codex_binary.hpp"
-#include "codex_mcp/mcp/tool.hpp"
 #include "codex_mcp/store/session_journal.hpp"
 #include "codex_mcp/util/await_detached.hpp"
-#include "codex_mcp/util/environment.hpp"
 
 namespace asio = boost::asio;
 
 namespace codex_mcp::session {
 
 namespace {
-
-/// How long `codex --version` and `codex app-server --help` may take (the native binary
-/// answers in a few ms; an app-server that is still running then did not refuse).
-constexpr std::chrono::milliseconds kProbeTimeout{10000};
 
 std::string random_session_id() {
   static std::mt19937_64 random{std::random_device{}()};
@@ -93,18 +86,10 @@ asio::awaitable<void> stop_child_of(std::shared_ptr<Session> session,
 
 }  // namespace
 
-SessionManager::SessionManager(asio::any_io_executor executor, const app::Options& options)
-    : executor_(executor),
-      options_(options),
-      policy_{.idle_stop = options.idle_timeout,
-              .stuck_cancel = options.stuck_timeout,
-              .unload_after = options.unload_after,
-              .sweep_every = options.sweep_interval},
-      retention_{.max_age = options.retention_age,
-                 .max_sessions = options.retention_sessions,
-                 .max_bytes = options.retention_bytes},
-      probe_(std::make_shared<codex::CodexProbe>(executor, kProbeTimeout)),
-      sweep_timer_(executor) {}
+SessionManager::SessionManager(SessionServices services, ManagerOptions options)
+    : services_(std::move(services)),
+      options_(std::move(options)),
+      sweep_timer_(services_.executor) {}
 
 SessionManager::~SessionManager() = default;
 
@@ -119,64 +104,17 @@ void SessionManager::start() {
     recover();
   }
   // The manager outlives the loop (run_server owns both), so `this` outlives the sweep.
-  util::spawn_detached(executor_, nullptr, sweep_loop(), "the lifecycle sweep");
-}
-
-codex::ExecutableChoice SessionManager::executable() const {
-  return codex::locate_codex({.option_path = options_.codex_path,
-                              .option_command = options_.codex_command,
-                              .path_variable = util::env_or_empty("PATH"),
-                              .cwd = util::current_directory()});
-}
-
-void Launch::adopt(codex::CodexFacts facts) {
-  exec_mode = mode == "exec" || (mode == "auto" && !facts.app_server);
-  codex = std::move(facts);
-}
-
-Launch SessionManager::make_launch() const {
-  Launch launch;
-  const auto choice = executable();
-  // The npm launcher is a Node script that spawns the native binary: running the binary
-  // directly saves a Node process (~44 MB) and its start-up per session.
-  if (!choice.path.empty())
-    launch.command.executable = appserver::resolve_native_codex(choice.path);
-  launch.unavailable_reason = choice.error;
-  launch.startup_timeout = options_.startup_timeout;
-  launch.mode = options_.mode;
-  launch.exec_mode = options_.mode == "exec";
-  launch.probe = probe_;
-  if (auto known = probe_->known(launch.command.executable)) launch.adopt(std::move(*known));
-  return launch;
-}
-
-asio::awaitable<Launch> SessionManager::probed_launch() const {
-  auto launch = make_launch();
-  if (!launch.codex && !launch.command.executable.empty()) {
-    // Asked once per executable, off the loop's stack: its version, and whether it has
-    // app-server (a codex-internal build without it runs its sessions through `codex exec`).
-    auto facts = co_await probe_->facts(launch.command.executable);
-    if (launch.mode == "auto" && !facts.app_server) {
-      spdlog::warn("{} has no app-server subcommand: sessions run through `codex exec`",
-                   facts.executable);
-    }
-    launch.adopt(std::move(facts));
-  }
-  co_return launch;
+  util::spawn_detached(services_.executor, nullptr, sweep_loop(), "the lifecycle sweep");
 }
 
 asio::awaitable<codex::Release> SessionManager::codex_release() const {
-  co_return (co_await probed_launch()).release();
-}
-
-std::string SessionManager::client_mode() const {
-  const auto launch = make_launch();
-  if (launch.command.executable.empty()) return "none";
-  if (launch.mode == "auto" && !launch.codex) {
-    probe_->prefetch(launch.command.executable);  // known by the next call
-    return "auto";
+  bool available = true;
+  try {
+    co_await services_.provider->ensure_available();
+  } catch (const backend::CodexUnavailable&) {
+    available = false;  // (the start says so: this only asks which release runs)
   }
-  return launch.exec_mode ? "exec" : "app-server";
+  co_return available ? services_.provider->release() : codex::Release{};
 }
 
 std::string SessionManager::new_unique_id() const {
@@ -193,23 +131,24 @@ std::string SessionManager::new_unique_id() const {
 }
 
 void SessionManager::ensure_accepting_work() const {
-  if (stopping_) throw mcp::ToolError("CANCELLED", "codex-mcp is shutting down");
+  if (stopping_) throw SessionError(ErrorKind::cancelled, "codex-mcp is shutting down");
 }
 
 asio::awaitable<std::shared_ptr<Session>> SessionManager::create() {
   ensure_accepting_work();
-  auto launch = co_await probed_launch();
+  std::string unavailable;
+  try {
+    co_await services_.provider->ensure_available();
+  } catch (const backend::CodexUnavailable& e) {
+    unavailable = e.what();
+  }
+  if (!unavailable.empty()) throw SessionError(ErrorKind::codex_unavailable, unavailable);
   ensure_accepting_work();  // the server may have begun to stop meanwhile
-  if (launch.command.executable.empty()) {
-    throw mcp::ToolError("CODEX_NOT_FOUND", launch.unavailable_reason);
-  }
-  if (const auto why = codex::unsupported_reason(launch.release())) {
-    throw mcp::ToolError("CODEX_NOT_FOUND", *why);
-  }
   const auto id = new_unique_id();
-  auto session = std::make_shared<Session>(executor_, id, std::move(launch));
+  auto session = std::make_shared<Session>(services_, id);
   if (state_.writable()) {
-    session->attach_journal(store::SessionJournal::open(executor_, state_.sessions_path() / id));
+    session->attach_journal(
+        store::SessionJournal::open(services_.executor, state_.sessions_path() / id));
   }
   sessions_[id] = session;
   co_return session;
@@ -220,8 +159,8 @@ std::shared_ptr<Session> SessionManager::find(const std::string& id) {
   if (on_disk_.contains(id)) {
     if (auto session = load(id)) return session;
   }
-  throw mcp::ToolError("SESSION_NOT_FOUND",
-                       "no session " + id + " (list them with codex_session action=list)");
+  throw SessionError(ErrorKind::not_found,
+                     "no session " + id + " (list them with codex_session action=list)");
 }
 
 std::vector<ListedSession> SessionManager::list() const {
@@ -240,7 +179,7 @@ std::vector<ListedSession> SessionManager::list() const {
 
 asio::awaitable<void> SessionManager::sweep_loop() {
   for (;;) {
-    sweep_timer_.expires_after(policy_.sweep_every);
+    sweep_timer_.expires_after(options_.lifecycle.sweep_every);
     boost::system::error_code ec;
     co_await sweep_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     if (ec || stopping_) co_return;
@@ -255,21 +194,23 @@ void SessionManager::sweep() {
   for (const auto& session : loaded) {
     const auto age = std::chrono::milliseconds(now - session->updated_ms());
     const auto minutes = std::to_string(age.count() / 60000);
-    if (session->status() == Status::idle && session->has_child() && age > policy_.idle_stop) {
+    if (session->status() == Status::idle && session->has_child() &&
+        age > options_.lifecycle.idle_stop) {
       spdlog::info("session {} idle for {} min: stopping its codex process", session->id(),
                    minutes);
       const std::string reason = "idle for " + minutes +
                                  " min: its codex process was stopped to free memory; "
                                  "codex_reply resumes the thread";
-      util::spawn_detached(executor_, session,
+      util::spawn_detached(services_.executor, session,
                            session->stop_child(reason, std::chrono::milliseconds(2000)),
                            "stopping the idle child of session " + session->id());
-    } else if (session->turn_running() && age > policy_.stuck_cancel) {
+    } else if (session->turn_running() && age > options_.lifecycle.stuck_cancel) {
       spdlog::warn("session {} made no progress for {} min: cancelling", session->id(), minutes);
       const std::string reason = "stuck: no progress for " + minutes + " min";
-      util::spawn_detached(executor_, session, session->cancel(reason),
+      util::spawn_detached(services_.executor, session, session->cancel(reason),
                            "cancelling stuck session " + session->id());
-    } else if (!session->has_child() && !session->turn_running() && age > policy_.unload_after) {
+    } else if (!session->has_child() && !session->turn_running() &&
+               age > options_.lifecycle.unload_after) {
       unload(session);
     }
   }
@@ -283,15 +224,23 @@ void SessionManager::sweep() {
   }
 }
 
+asio::awaitable<void> SessionManager::any_change(std::chrono::steady_clock::time_point deadline) {
+  asio::steady_timer wake(services_.executor, deadline);
+  std::vector<ChangeFeed::Subscription> subscriptions;
+  for (const auto& [id, session] : sessions_) {
+    subscriptions.push_back(session->changes().subscribe([&wake](unsigned) { wake.cancel(); }));
+  }
+  boost::system::error_code ec;
+  co_await wake.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+}
+
 asio::awaitable<void> SessionManager::drain(std::chrono::steady_clock::time_point deadline) {
   stopping_ = true;
-  asio::steady_timer tick(executor_);
   for (;;) {
     bool busy = false;
     for (const auto& [id, session] : sessions_) busy = busy || session->turn_running();
     if (!busy || std::chrono::steady_clock::now() >= deadline) co_return;
-    tick.expires_after(std::chrono::milliseconds(50));
-    co_await tick.async_wait(asio::use_awaitable);
+    co_await any_change(deadline);
   }
 }
 
@@ -304,7 +253,7 @@ asio::awaitable<void> SessionManager::shutdown(std::chrono::steady_clock::time_p
   // result); what it did not end by then is recorded as interrupted by us.
   const auto now = std::chrono::steady_clock::now();
   const auto interrupt_deadline = now + (deadline - now) / 2;
-  co_await for_each_in_parallel(executor_, loaded,
+  co_await for_each_in_parallel(services_.executor, loaded,
                                 [interrupt_deadline](std::shared_ptr<Session> s) {
                                   return interrupt_and_wait(std::move(s), interrupt_deadline);
                                 });
@@ -312,7 +261,7 @@ asio::awaitable<void> SessionManager::shutdown(std::chrono::steady_clock::time_p
   // Then every child goes: stdin EOF, SIGTERM and SIGKILL, each step a third of what is
   // left (a hung child is SIGKILLed well before the deadline).
   const auto grace = std::max(std::chrono::milliseconds(10), until(deadline) / 3);
-  co_await for_each_in_parallel(executor_, loaded, [grace](std::shared_ptr<Session> s) {
+  co_await for_each_in_parallel(services_.executor, loaded, [grace](std::shared_ptr<Session> s) {
     return stop_child_of(std::move(s), grace);
   });
   flush_all();

@@ -8,6 +8,7 @@
 
 #include <unistd.h>
 
+#include "codex_mcp/process/identity.hpp"
 #include "codex_mcp/store/session_journal.hpp"
 #include "codex_mcp/util/json_fields.hpp"
 
@@ -87,35 +88,18 @@ Json Session::meta_json() const {
                {"status", to_string(status_)},
                {"createdAt", created_ms_},
                {"updatedAt", updated_ms_},
-               {"model", model_.empty() ? Json(nullptr) : Json(model_)},
-               {"approvalPolicy", approval_policy_},
-               {"sandbox", sandbox_},
                {"pendingActions", open_actions()},
                {"lastEventId", ring_.next_id() - 1},
                {"threadId", thread_id_},
-               {"cwd", cwd_},
-               {"profile", profile_.empty() ? Json(nullptr) : Json(profile_)},
-               {"config", config_overrides_},
-               {"pid", has_child() ? client_->pid() : -1},
-               {"codexHome", codex_home_},
-               {"settings",
-                {{"approvalTimeoutMs", approval_timeout_ms_},
-                 {"baseInstructions", base_instructions_},
-                 {"developerInstructions", developer_instructions_},
-                 {"personality", personality_},
-                 {"effort", effort_},
-                 {"ephemeral", ephemeral_}}},
+               {"pid", has_child() ? channel_->pid() : -1},
                {"consumedCursor", consumed_cursor_}};
+  settings_.write_to(meta);
   if (!last_error_.empty()) meta["lastError"] = last_error_;
   if (!forked_from_.empty()) meta["forkedFrom"] = forked_from_;
   if (result_.is_object()) meta["lastTurnStatus"] = result_.value("status", std::string());
   if (recovered_) meta["recovered"] = true;
   if (turn_running() && !tracker_.turn_id().empty()) meta["turnId"] = tracker_.turn_id();
-  if (child_identity_ && has_child()) {
-    meta["child"] = process::to_json(*child_identity_);
-  } else {
-    meta["child"] = nullptr;
-  }
+  meta["child"] = has_child() ? channel_->identity() : Json(nullptr);
   static const auto server = process::identify(::getpid());  // this server, for its lifetime
   if (server) meta["server"] = process::to_json(*server);
   return meta;
@@ -138,37 +122,22 @@ Json Session::info_json(bool sensitive) const {
   return info_from_meta(meta_json(), sensitive);
 }
 
-std::shared_ptr<Session> Session::restore(boost::asio::any_io_executor executor, Launch launch,
-                                          const Json& meta, std::vector<Event> events, Json result,
+std::shared_ptr<Session> Session::restore(SessionServices services, const Json& meta,
+                                          std::vector<Event> events, Json result,
                                           std::shared_ptr<store::SessionJournal> journal) {
-  auto session = std::make_shared<Session>(std::move(executor),
-                                           meta["sessionId"].get<std::string>(), std::move(launch));
+  auto session =
+      std::make_shared<Session>(std::move(services), meta["sessionId"].get<std::string>());
   Session& s = *session;
   s.status_ = status_from_string(meta["status"].get<std::string>()).value_or(Status::error);
   s.created_ms_ = meta["createdAt"].get<std::int64_t>();
   s.updated_ms_ = meta["updatedAt"].get<std::int64_t>();
   s.thread_id_ = util::string_field(meta, "threadId");
-  s.cwd_ = util::string_field(meta, "cwd");
-  s.model_ = util::string_field(meta, "model");
-  s.profile_ = util::string_field(meta, "profile");
-  s.approval_policy_ = util::string_field(meta, "approvalPolicy");
-  s.sandbox_ = util::string_field(meta, "sandbox");
+  const auto provider_home = s.settings_.codex_home;
+  s.settings_ = SessionSettings::read_from(meta);
+  if (s.settings_.codex_home.empty()) s.settings_.codex_home = provider_home;
   s.last_error_ = util::string_field(meta, "lastError");
   s.forked_from_ = util::string_field(meta, "forkedFrom");
   s.interrupted_turn_id_ = util::string_field(meta, "turnId");
-  if (const auto home = util::string_field(meta, "codexHome"); !home.empty()) s.codex_home_ = home;
-  if (meta.contains("config") && meta["config"].is_object()) s.config_overrides_ = meta["config"];
-  const auto settings = meta.value("settings", Json::object());
-  if (settings.is_object()) {
-    s.approval_timeout_ms_ = settings.value("approvalTimeoutMs", s.approval_timeout_ms_);
-    s.base_instructions_ = util::string_field(settings, "baseInstructions");
-    s.developer_instructions_ = util::string_field(settings, "developerInstructions");
-    s.personality_ = util::string_field(settings, "personality");
-    if (const auto effort = util::string_field(settings, "effort"); !effort.empty()) {
-      s.effort_ = effort;
-    }
-    s.ephemeral_ = settings.value("ephemeral", false);
-  }
   for (auto& event : events) s.ring_.restore(std::move(event));
   s.consumed_cursor_ = std::min(meta.value("consumedCursor", std::int64_t{0}), s.ring_.next_id());
   s.result_ = std::move(result);

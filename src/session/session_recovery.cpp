@@ -93,9 +93,10 @@ std::shared_ptr<Session> SessionManager::load(const std::string& id) {
     auto events = store::load_events(dir, warnings);
     auto result = store::load_result(dir, warnings);
     for (const auto& warning : warnings) spdlog::warn("state: session {}: {}", id, warning);
-    auto journal = state_.writable() ? store::SessionJournal::open(executor_, dir) : nullptr;
-    auto session = Session::restore(executor_, make_launch(), *meta, std::move(events),
-                                    std::move(result), std::move(journal));
+    auto journal =
+        state_.writable() ? store::SessionJournal::open(services_.executor, dir) : nullptr;
+    auto session = Session::restore(services_, *meta, std::move(events), std::move(result),
+                                    std::move(journal));
     on_disk_.erase(id);
     sessions_[id] = session;
     return session;
@@ -158,12 +159,12 @@ void SessionManager::prune() {
                        .bytes = journal ? store::directory_bytes(journal->dir()) : 0,
                        .prunable = false});
   }
-  const auto doomed = store::sessions_to_prune(std::move(entries), retention_, now_ms());
+  const auto doomed = store::sessions_to_prune(std::move(entries), options_.retention, now_ms());
   for (const auto& id : doomed) static_cast<void>(remove(id, true));
   if (!doomed.empty()) {
     spdlog::info("state: pruned {} old session(s) (retention: {} days, {} sessions, {} MB)",
-                 doomed.size(), retention_.max_age.count() / 86400000, retention_.max_sessions,
-                 retention_.max_bytes >> 20);
+                 doomed.size(), options_.retention.max_age.count() / 86400000,
+                 options_.retention.max_sessions, options_.retention.max_bytes >> 20);
   }
 }
 

@@ -15,7 +15,7 @@ namespace codex_mcp::store {
 
 namespace fs = std::filesystem;
 
-std::string event_line(const session::Event& event) {
+std::string event_line(const Event& event) {
   // "id" last: the same field order for every line keeps the log easy to grep.
   const Json line = {{"type", event.type},
                      {"time", event.time_ms},
@@ -44,7 +44,7 @@ SessionJournal::~SessionJournal() {
   if (events_fd_ >= 0) ::close(events_fd_);
 }
 
-void SessionJournal::append_event(const session::Event& event) {
+void SessionJournal::append_event(const Event& event) {
   buffer_line(event_line(event), event.pinned);
 }
 

@@ -31,12 +31,12 @@ bool has_string(const Json& json, const char* key) {
 
 }  // namespace
 
-std::optional<session::Event> parse_event_line(const std::string& line) {
+std::optional<Event> parse_event_line(const std::string& line) {
   const auto json = util::parse_untrusted_json_or_discarded(line);
   if (!json.is_object() || !has_integer(json, "id") || json["id"].get<std::int64_t>() < 0) {
     return std::nullopt;
   }
-  session::Event event;
+  Event event;
   event.id = json["id"].get<std::int64_t>();
   if (json.size() == 2 && has_string(json, "delta")) {
     event.data = {{"delta", json["delta"]}};
@@ -115,8 +115,8 @@ ScanResult scan_sessions(const fs::path& sessions_dir) {
   return result;
 }
 
-std::vector<session::Event> load_events(const fs::path& dir, std::vector<std::string>& warnings) {
-  std::vector<session::Event> events;
+std::vector<Event> load_events(const fs::path& dir, std::vector<std::string>& warnings) {
+  std::vector<Event> events;
   std::error_code ec;
   const auto status = fs::symlink_status(dir / kEventsFile, ec);
   if (ec || status.type() == fs::file_type::not_found) return events;

@@ -6,9 +6,9 @@
 #include <filesystem>
 
 #include "codex_mcp/appserver/codex_binary.hpp"
+#include "codex_mcp/codex/login.hpp"
 #include "codex_mcp/codex/probe.hpp"
 #include "codex_mcp/codex/release.hpp"
-#include "codex_mcp/process/run_capture.hpp"
 #include "codex_mcp/util/environment.hpp"
 #include "codex_mcp/util/json_fields.hpp"
 
@@ -20,7 +20,7 @@ namespace codex_mcp::tools {
 asio::awaitable<Json> readiness_report(asio::any_io_executor executor, ReadinessInputs inputs,
                                        std::string cwd) {
   Json warnings = Json::array(), next_steps = Json::array();
-  for (const auto& warning : inputs.options.warnings) warnings.push_back(warning);
+  for (const auto& warning : inputs.config.warnings) warnings.push_back(warning);
 
   const auto& choice = inputs.executable;
   Json report = {
@@ -53,19 +53,17 @@ asio::awaitable<Json> readiness_report(asio::any_io_executor executor, Readiness
       next_steps.push_back("Install @openai/codex " + codex::kMinimumVersion.to_string() +
                            " or newer (npm install -g @openai/codex) or set CODEX_MCP_PATH");
     }
-    // A named argument list: GCC 12 cannot compile a braced literal inside co_await.
-    const std::vector<std::string> login_args{"login", "status"};
-    const auto login = co_await process::run_capture(executor, native, login_args,
-                                                     std::chrono::milliseconds(15000));
-    report["login"] = {{"loggedIn", login.exit_code == 0}, {"status", login.output}};
-    if (login.exit_code != 0) {
+    const auto login =
+        co_await codex::login_status(executor, native, std::chrono::milliseconds(15000));
+    report["login"] = {{"loggedIn", login.logged_in}, {"status", login.status}};
+    if (!login.logged_in) {
       warnings.push_back(
           "codex reports no login (a model provider with its own key in "
           "config.toml can still work)");
       next_steps.push_back("Run `codex login` in a terminal");
     }
     report["appServerSupported"] = facts.app_server;
-    const auto& mode = inputs.options.mode;
+    const auto& mode = inputs.config.mode;
     report["clientMode"] = mode != "auto" ? mode : (facts.app_server ? "app-server" : "exec");
     if (!facts.app_server) {
       warnings.push_back(
@@ -81,12 +79,12 @@ asio::awaitable<Json> readiness_report(asio::any_io_executor executor, Readiness
   }
   report["configFiles"] = configs;
   if (configs.empty()) warnings.push_back("no config.toml is visible; codex uses its defaults");
-  const auto& options = inputs.options;
+  const auto& retention = inputs.config.retention;
   report["stateDir"] = std::move(inputs.state_dir);
   report["stateDir"]["retention"] = {
-      {"days", static_cast<double>(options.retention_age.count()) / 86400000.0},
-      {"maxSessions", options.retention_sessions},
-      {"maxMb", options.retention_bytes >> 20}};
+      {"days", static_cast<double>(retention.max_age.count()) / 86400000.0},
+      {"maxSessions", retention.max_sessions},
+      {"maxMb", retention.max_bytes >> 20}};
   if (const auto problem = util::string_field(report["stateDir"], "problem"); !problem.empty()) {
     warnings.push_back(problem);
   }

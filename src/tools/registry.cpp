@@ -1,5 +1,6 @@
 #include "codex_mcp/tools/registry.hpp"
 
+#include "codex_mcp/tools/error_codes.hpp"
 #include "codex_mcp/tools/reply.hpp"
 #include "codex_mcp/tools/schemas.hpp"
 #include "codex_mcp/tools/session_tools.hpp"
@@ -19,7 +20,7 @@ using JsonHandler = asio::awaitable<Json> (*)(session::SessionManager&, Json,
 mcp::ToolDefinition bind(Json descriptor, session::SessionManager& sessions, ReplyHandler handler) {
   return {std::move(descriptor),
           [&sessions, handler](Json arguments, mcp::ToolCallContext& context) {
-            return handler(sessions, std::move(arguments), context);
+            return with_contract_errors(handler(sessions, std::move(arguments), context));
           }};
 }
 
@@ -32,15 +33,23 @@ asio::awaitable<mcp::ToolReply> in_order(JsonHandler handler, session::SessionMa
 mcp::ToolDefinition bind(Json descriptor, session::SessionManager& sessions, JsonHandler handler) {
   return {std::move(descriptor),
           [&sessions, handler](Json arguments, mcp::ToolCallContext& context) {
-            return in_order(handler, sessions, std::move(arguments), context);
+            return with_contract_errors(in_order(handler, sessions, std::move(arguments), context));
           }};
+}
+
+asio::awaitable<mcp::ToolReply> setup(const Toolbox& box, Json arguments,
+                                      mcp::ToolCallContext& context) {
+  co_return in_reading_order(co_await setup_report(box, std::move(arguments), context));
 }
 
 }  // namespace
 
-std::vector<mcp::ToolDefinition> make_tools(session::SessionManager& sessions) {
+std::vector<mcp::ToolDefinition> make_tools(const Toolbox& box) {
+  auto& sessions = box.sessions;
   std::vector<mcp::ToolDefinition> tools;
-  tools.push_back(bind(codex_setup_descriptor(), sessions, setup_report));
+  tools.push_back({codex_setup_descriptor(), [&box](Json arguments, mcp::ToolCallContext& context) {
+                     return with_contract_errors(setup(box, std::move(arguments), context));
+                   }});
   tools.push_back(bind(codex_descriptor(), sessions, start_session));
   tools.push_back(bind(codex_reply_descriptor(), sessions, reply_session));
   tools.push_back(bind(codex_session_descriptor(), sessions, manage_sessions));

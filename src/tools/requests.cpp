@@ -227,4 +227,29 @@ CheckRequest decode_check(const Json& arguments) {
   return request;
 }
 
+session::TurnSettings to_session(const TurnSettings& turn) {
+  return {.model = turn.model,
+          .approval_policy = turn.approval_policy,
+          .sandbox = turn.sandbox,
+          .effort = turn.effort,
+          .summary = turn.summary,
+          .personality = turn.personality,
+          .cwd = turn.cwd,
+          .output_schema = turn.output_schema};
+}
+
+session::StartSpec to_session(const StartRequest& request) {
+  session::SessionSettings settings;
+  settings.profile = request.profile.value_or("");
+  settings.base_instructions = request.base_instructions.value_or("");
+  settings.developer_instructions = request.developer_instructions.value_or("");
+  settings.config_overrides = request.config_overrides;
+  settings.ephemeral = request.ephemeral;
+  settings.approval_timeout_ms = request.approval_timeout_ms;
+  return {.prompt = request.prompt,
+          .images = request.images,
+          .settings = std::move(settings),
+          .turn = to_session(request.turn)};
+}
+
 }  // namespace codex_mcp::tools

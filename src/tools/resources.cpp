@@ -46,7 +46,7 @@ std::string version(int major, int minor, int patch) {
   return std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(patch);
 }
 
-Json server_info(const session::SessionManager& sessions, std::int64_t started_ms) {
+Json server_info(const Toolbox& box, std::int64_t started_ms) {
   utsname host{};
   ::uname(&host);
   Json protocols = Json::array();
@@ -65,11 +65,11 @@ Json server_info(const session::SessionManager& sessions, std::int64_t started_m
           {"runtime", std::move(runtime)},
           {"pid", ::getpid()},
           {"startedAt", started_ms},
-          {"stateDir", sessions.options().state_dir},
-          {"sessions", sessions.session_count()},
+          {"stateDir", box.config.state_dir},
+          {"sessions", box.sessions.session_count()},
           {"testedCodexVersion", kPinnedCodex},
           // The contract's field: which backend sessions run on.
-          {"clientMode", sessions.client_mode()}};
+          {"clientMode", box.codex.client_mode()}};
 }
 
 Json compat_report() {
@@ -138,14 +138,14 @@ mcp::ResourceDefinition guide(std::string_view name, std::string_view title,
 
 }  // namespace
 
-std::vector<mcp::ResourceDefinition> make_resources(const session::SessionManager& sessions) {
+std::vector<mcp::ResourceDefinition> make_resources(const Toolbox& box) {
   const auto started_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                               std::chrono::system_clock::now().time_since_epoch())
                               .count();
   return {
       {describe("server-info", "Server info", "application/json",
                 "Server metadata: version, platform, runtime, state directory."),
-       [&sessions, started_ms] { return jsonrpc::to_line(server_info(sessions, started_ms)); }},
+       [&box, started_ms] { return jsonrpc::to_line(server_info(box, started_ms)); }},
       {describe("compat-report", "Compatibility report", "application/json",
                 "What this server supports, the values it takes, and where it differs from "
                 "the TypeScript codex-mcp."),
@@ -163,8 +163,8 @@ std::vector<mcp::ResourceDefinition> make_resources(const session::SessionManage
 
 namespace codex_mcp::tools {
 
-std::vector<mcp::ResourceTemplateDefinition> make_resource_templates(
-    session::SessionManager& sessions) {
+std::vector<mcp::ResourceTemplateDefinition> make_resource_templates(const Toolbox& box) {
+  auto& sessions = box.sessions;
   Json descriptor = {{"uriTemplate", "codex-mcp://sessions/{sessionId}/result"},
                      {"name", "session-result"},
                      {"title", "Session result"},
@@ -178,7 +178,7 @@ std::vector<mcp::ResourceTemplateDefinition> make_resource_templates(
     std::shared_ptr<session::Session> session;
     try {
       session = sessions.find(id);
-    } catch (const mcp::ToolError& e) {
+    } catch (const session::SessionError& e) {
       throw mcp::ResourceUnavailable(e.what());
     }
     const auto result = session->result_json();

@@ -69,12 +69,13 @@ Json clean_answer(Json matched, Json removed, Json failed, std::size_t disk_remo
 }
 
 /// Own the session for as long as its start (or reply) runs, whoever waits for it.
-asio::awaitable<void> start(std::shared_ptr<Session> session, StartRequest request) {
-  co_await session->start(std::move(request));
+asio::awaitable<void> start(std::shared_ptr<Session> session, session::StartSpec spec) {
+  co_await session->start(std::move(spec));
 }
 
 asio::awaitable<void> reply(std::shared_ptr<Session> session, ReplyRequest request) {
-  co_await session->reply(std::move(request));
+  auto turn = to_session(request.turn);  // (named: GCC 12 mishandles temporaries in co_await)
+  co_await session->reply(std::move(request.prompt), std::move(turn));
 }
 
 /// The answer of codex and codex_reply: with waitForResult, after the turn ends, the caller
@@ -120,7 +121,7 @@ asio::awaitable<void> refuse_unsupported_settings(session::SessionManager& manag
   if (!approval_policy) co_return;
   const auto release = co_await manager.codex_release();
   if (const auto why = codex::approval_policy_refusal(release, *approval_policy)) {
-    throw mcp::ToolError("INVALID_ARGUMENT", *why);
+    throw session::SessionError(session::ErrorKind::invalid, *why);
   }
 }
 
@@ -135,7 +136,8 @@ asio::awaitable<Reply> start_session(session::SessionManager& manager, Json argu
   // A caller that gives up (notifications/cancelled) ends only its own wait: the start
   // goes on, so the session reaches running (or error) instead of staying `starting`,
   // and codex_session list finds it.
-  co_await util::await_detached(manager.executor(), start(session, std::move(request)));
+  auto spec = to_session(request);  // (named: GCC 12 mishandles temporaries in co_await)
+  co_await util::await_detached(manager.executor(), start(session, std::move(spec)));
   co_return co_await answer_after_turn_start(session, turn, context);
 }
 
@@ -212,11 +214,12 @@ asio::awaitable<Json> manage_sessions(session::SessionManager& manager, Json arg
   }
   if (request.action == "fork") {
     if (session->thread_id().empty()) {
-      throw mcp::ToolError("SESSION_NOT_RUNNING",
-                           "session " + session->id() + " has no thread to fork");
+      throw session::SessionError(session::ErrorKind::not_running,
+                                  "session " + session->id() + " has no thread to fork");
     }
     if (session->exec_mode()) {
-      throw mcp::ToolError("EXEC_NOT_SUPPORTED", "fork is not available in exec mode (codex exec)");
+      throw session::SessionError(session::ErrorKind::unsupported,
+                                  "fork is not available in exec mode (codex exec)");
     }
     manager.ensure_accepting_work();
     auto fork = co_await manager.create();
@@ -239,10 +242,14 @@ asio::awaitable<Reply> check_session(session::SessionManager& manager, Json argu
   auto session = manager.find(request.session_id);
   std::int64_t max_events = 1;
   if (request.action == "respond_permission") {
-    session->respond_permission(request);
+    session->respond_permission({.request_id = *request.request_id,
+                                 .decision = *request.decision,
+                                 .execpolicy_amendment = request.execpolicy_amendment,
+                                 .network_policy_amendment = request.network_policy_amendment,
+                                 .deny_message = request.deny_message});
     max_events = request.max_events.value_or(0);
   } else if (request.action == "respond_user_input") {
-    session->respond_user_input(request);
+    session->respond_user_input({.request_id = *request.request_id, .answers = *request.answers});
     max_events = request.max_events.value_or(0);
   } else {
     max_events = std::max<std::int64_t>(1, request.max_events.value_or(1));

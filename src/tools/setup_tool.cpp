@@ -11,14 +11,14 @@ namespace asio = boost::asio;
 
 namespace codex_mcp::tools {
 
-asio::awaitable<Json> setup_report(session::SessionManager& manager, Json arguments,
-                                   mcp::ToolCallContext&) {
+asio::awaitable<Json> setup_report(const Toolbox& box, Json arguments, mcp::ToolCallContext&) {
   const auto request = decode_setup(arguments);
+  const auto& manager = box.sessions;
   const auto& state = manager.state();
-  ReadinessInputs inputs{.options = manager.options(),
-                         .executable = manager.executable(),
-                         .probe = manager.shared_probe(),
-                         .state_dir = {{"path", manager.options().state_dir},
+  ReadinessInputs inputs{.config = box.config,
+                         .executable = box.codex.executable(),
+                         .probe = box.codex.probe,
+                         .state_dir = {{"path", box.config.state_dir},
                                        {"access", store::to_string(state.access())},
                                        {"persistent", state.writable()},
                                        {"sessions", manager.session_count()}}};
@@ -27,7 +27,7 @@ asio::awaitable<Json> setup_report(session::SessionManager& manager, Json argume
   auto report = co_await readiness_report(manager.executor(), std::move(inputs),
                                           request.cwd.value_or(util::current_directory()));
   // How this server's sessions run codex (the codex is probed by now).
-  if (found) report["clientMode"] = manager.client_mode();
+  if (found) report["clientMode"] = box.codex.client_mode();
   co_return report;
 }
 

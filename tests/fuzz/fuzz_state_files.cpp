@@ -22,6 +22,7 @@
 #include "codex_mcp/store/session_loader.hpp"
 #include "codex_mcp/tools/reply.hpp"
 #include "codex_mcp/util/json_text.hpp"
+#include "fake_codex.hpp"
 #include "fuzz_support.hpp"
 
 namespace fs = std::filesystem;
@@ -122,8 +123,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::vector<std::string> warnings;
     auto events = store::load_events(dir, warnings);
     auto result = store::load_result(dir, warnings);
-    restored = session::Session::restore(io.get_executor(), session::Launch{}, *meta,
-                                         std::move(events), std::move(result), nullptr);
+    session::SessionServices services{
+        .executor = io.get_executor(),
+        .provider = std::make_shared<testing::FakeProvider>(io.get_executor())};
+    restored = session::Session::restore(std::move(services), *meta, std::move(events),
+                                         std::move(result), nullptr);
   } catch (const std::exception&) {
     return 0;
   }

@@ -3,11 +3,10 @@
 #include <gtest/gtest.h>
 
 #include "codex_mcp/jsonrpc/errors.hpp"
-#include "codex_mcp/mcp/tool.hpp"
+#include "codex_mcp/session/errors.hpp"
 
 using namespace codex_mcp::session;
 using codex_mcp::jsonrpc::RpcError;
-using codex_mcp::mcp::ToolError;
 
 TEST(ServerRequests, ApprovalsAndQuestionsBecomeActions) {
   auto command = caller_action("item/commandExecution/requestApproval",
@@ -59,8 +58,8 @@ TEST(ServerRequests, DecisionsMapToTheWireShapes) {
       "example.com");
   EXPECT_THROW(permission_answer(ActionKind::file_change_approval, "acceptWithExecpolicyAmendment",
                                  {"x"}, std::nullopt),
-               ToolError);
-  EXPECT_THROW(permission_answer(ActionKind::user_input, "accept", {}, std::nullopt), ToolError);
+               SessionError);
+  EXPECT_THROW(permission_answer(ActionKind::user_input, "accept", {}, std::nullopt), SessionError);
   EXPECT_EQ(decline_answer(ActionKind::file_change_approval)["decision"], "decline");
   EXPECT_EQ(user_input_answer({{"q1", {{"answers", {"red"}}}}})["answers"]["q1"]["answers"][0],
             "red");

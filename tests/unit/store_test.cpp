@@ -22,7 +22,7 @@
 
 namespace fs = std::filesystem;
 using namespace codex_mcp;
-using codex_mcp::session::Event;
+using codex_mcp::store::Event;
 
 namespace {
 

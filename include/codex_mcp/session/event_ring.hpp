@@ -19,20 +19,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "codex_mcp/store/event.hpp"
+
 namespace codex_mcp::session {
 
 using Json = nlohmann::json;
 
-struct Event {
-  std::int64_t id = -1;  ///< assigned by the ring
-  std::string type{};  ///< output | progress | approval_request | approval_result | result | error
-  Json data{};         ///< type-specific payload (for output: method, itemId, delta/text…)
-  std::int64_t time_ms = 0;  ///< wall clock, ms since the epoch
-  bool pinned = false;
-  /// Non-empty for streaming deltas: consecutive unread events with the same key merge,
-  /// concatenating data["delta"].
-  std::string coalesce_key{};
-};
+using Event = store::Event;
 
 struct RingLimits {
   std::size_t max_events = 2000;

@@ -34,8 +34,8 @@ std::optional<ActionView> caller_action(const std::string& method, const Json& p
 /// protocol's answer is an error (auth token refresh, attestation, unknown methods).
 Json automatic_answer(const std::string& method, const Json& params, std::int64_t now_ms);
 
-/// The app-server answer for a respond_permission decision. Throws ToolError
-/// (INVALID_ARGUMENT) for a decision this kind of approval does not take.
+/// The app-server answer for a respond_permission decision. Throws SessionError
+/// (`invalid`) for a decision this kind of approval does not take.
 Json permission_answer(ActionKind kind, const std::string& decision,
                        const std::vector<std::string>& execpolicy_amendment,
                        const std::optional<Json>& network_policy_amendment);

@@ -1,6 +1,9 @@
-// Session: one Codex conversation — a child `codex app-server` (or, in exec mode, a
-// `codex exec` process per turn: appserver::ExecClient), its thread, the turn in progress,
-// the event ring, and the approvals waiting for the caller.
+// Session: one Codex conversation — its thread, the turn in progress, the event ring, the
+// approvals waiting for an answer, and the result. The codex it talks to comes from a
+// backend::Provider as a backend::Channel (by default a child `codex app-server`); the
+// session knows nothing of processes, and nothing of the MCP tools above it: it takes its
+// own request types (session/settings) and fails with its own error kinds
+// (session/errors). Every change is published on changes().
 //
 // State machine: starting → running ⇄ waiting_approval → idle (turn over) | error (turn
 // failed, start failed, child died) | cancelled (stopped by the caller or the server).
@@ -8,10 +11,10 @@
 // until the caller responds, the approval timeout declines them, or an interrupt/cancel
 // resolves them.
 //
-// The child is not the session: it may be stopped (idle too long, server shutdown) or
+// The channel is not the session: it may be closed (idle too long, server shutdown) or
 // gone (crash, a restart of the server) while the session, its thread and its events
-// stay. A reply to a session without a child starts a new app-server and resumes the
-// thread (`thread/resume`, same CODEX_HOME), so the model keeps the history. With a
+// stay. A reply to a session without a channel opens a new one and resumes the thread
+// (`thread/resume`, same CODEX_HOME), so the model keeps the history. With a
 // journal, every event, the metadata and the result are also written to the state
 // directory, and restore() brings a session back from it after a restart.
 // Threading: the loop thread only; coroutines hold a shared_ptr to it.
@@ -20,7 +23,6 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
-#include <list>
 #include <map>
 #include <memory>
 #include <optional>
@@ -32,14 +34,15 @@
 #include <boost/asio/steady_timer.hpp>
 #include <nlohmann/json.hpp>
 
-#include "codex_mcp/appserver/client.hpp"
-#include "codex_mcp/codex/probe.hpp"
-#include "codex_mcp/process/identity.hpp"
+#include "codex_mcp/backend/provider.hpp"
+#include "codex_mcp/codex/release.hpp"
+#include "codex_mcp/session/change_feed.hpp"
+#include "codex_mcp/session/errors.hpp"
 #include "codex_mcp/session/event_ring.hpp"
 #include "codex_mcp/session/model_catalog.hpp"
 #include "codex_mcp/session/server_requests.hpp"
+#include "codex_mcp/session/settings.hpp"
 #include "codex_mcp/session/turn_tracker.hpp"
-#include "codex_mcp/tools/requests.hpp"
 
 namespace codex_mcp::store {
 class SessionJournal;
@@ -52,22 +55,24 @@ std::string to_string(Status status);
 /// Nullopt for a name that is not a status.
 std::optional<Status> status_from_string(const std::string& name);
 
-/// How to start children; shared by all sessions.
-struct Launch {
-  appserver::CodexCommand command;
-  std::map<std::string, std::string> env;
-  std::vector<std::string> unset_env;
-  std::string unavailable_reason{};                  ///< why command.executable is empty, if it is
-  std::chrono::milliseconds startup_timeout{30000};  ///< for the initialize answer
-  std::string mode = "app-server";                   ///< --mode: app-server, exec, or auto
-  bool exec_mode = false;  ///< `codex exec` per turn instead of app-server (ExecClient)
-  std::optional<codex::CodexFacts> codex;    ///< what the executable is, once probed
-  std::shared_ptr<codex::CodexProbe> probe;  ///< asks it (null: taken as a current codex)
+/// How codex's refusal of a caller's value is put into words: the tool contract's
+/// business (it names the argument and the values that work), so the layer above supplies
+/// it. Unset: codex's own words.
+struct RefusalWording {
+  /// For a thread/start or turn/start error: the message when it refuses a value in
+  /// `params` (the request sent), else nullopt.
+  std::function<std::optional<std::string>(const Json& params, std::string_view error)> param;
+  /// For a codex that exited at startup: the message when `stderr_text` refuses one of
+  /// the caller's config overrides, else nullopt.
+  std::function<std::optional<std::string>(const Json& overrides, std::string_view stderr_text)>
+      config;
+};
 
-  /// Takes the probe's answer: the release, and in auto mode whether to run exec.
-  void adopt(codex::CodexFacts facts);
-  /// The release (unknown until probed: taken as a current one).
-  codex::Release release() const { return codex ? codex->release : codex::Release{}; }
+/// What every session of a manager shares.
+struct SessionServices {
+  boost::asio::any_io_executor executor;
+  std::shared_ptr<backend::Provider> provider;
+  RefusalWording wording{};
 };
 
 struct PendingAction {
@@ -83,13 +88,13 @@ struct PendingAction {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(boost::asio::any_io_executor executor, std::string id, Launch launch);
+  Session(SessionServices services, std::string id);
   ~Session();
 
-  /// A session read back from the state directory: no child, its events in the ring.
+  /// A session read back from the state directory: no channel, its events in the ring.
   /// `meta` must have passed store::load_meta.
-  static std::shared_ptr<Session> restore(boost::asio::any_io_executor executor, Launch launch,
-                                          const Json& meta, std::vector<Event> events, Json result,
+  static std::shared_ptr<Session> restore(SessionServices services, const Json& meta,
+                                          std::vector<Event> events, Json result,
                                           std::shared_ptr<store::SessionJournal> journal);
   /// From now on every event, the metadata and results are written through `journal`.
   void attach_journal(std::shared_ptr<store::SessionJournal> journal);
@@ -106,29 +111,32 @@ class Session : public std::enable_shared_from_this<Session> {
     return status_ == Status::running || status_ == Status::waiting_approval ||
            status_ == Status::starting;
   }
-  /// Its app-server child is alive.
+  /// Its codex process is alive.
   bool has_child() const;
   /// Runs `codex exec` per turn (no app-server): no approvals, fork or background terminals.
-  bool exec_mode() const { return launch_.exec_mode; }
-  /// The codex release its children run (known once one was started, or probed).
-  codex::Release codex_release() const { return launch_.release(); }
+  bool exec_mode() const;
+  /// The codex release its channels run (known once one was opened, or probed).
+  codex::Release codex_release() const { return services_.provider->release(); }
+  const SessionSettings& settings() const { return settings_; }
+  /// Everything that changes a session is published here.
+  ChangeFeed& changes() { return changes_; }
   /// Restored from the state directory by this server (not started by it).
   bool recovered() const { return recovered_; }
 
-  /// Spawns the app-server, starts the thread and the first turn. Failures leave the
-  /// session in `error` with an error event and its child stopped, and are rethrown as
-  /// ToolError. Not to be cancelled halfway (the session would stay `starting`): callers
-  /// run it through util::await_detached.
-  boost::asio::awaitable<void> start(tools::StartRequest request);
+  /// Opens a channel, starts the thread and the first turn. Failures leave the session in
+  /// `error` with an error event and its channel closed, and are rethrown as SessionError.
+  /// Not to be cancelled halfway (the session would stay `starting`): callers run it
+  /// through util::await_detached.
+  boost::asio::awaitable<void> start(StartSpec spec);
   /// Starts the child for a fork of `source` (thread/fork), idle, with its history.
   boost::asio::awaitable<void> start_fork(std::shared_ptr<const Session> source);
-  /// Next turn on the thread. SESSION_BUSY while a turn runs. Without a child (stopped,
-  /// crashed, or recovered after a restart) a new app-server resumes the thread first.
-  boost::asio::awaitable<void> reply(tools::ReplyRequest request);
+  /// Next turn on the thread; `busy` while a turn runs. Without a channel (stopped,
+  /// crashed, or recovered after a restart) a new one resumes the thread first.
+  boost::asio::awaitable<void> reply(std::string prompt, TurnSettings turn);
   /// How long `codex_session interrupt` waits for codex to accept the interrupt: codex
   /// answers at once when it is healthy; a hung child gets TIMEOUT, not a two-minute wait.
   static constexpr std::chrono::milliseconds kInterruptTimeout{5000};
-  /// turn/interrupt; pending approvals are declined. SESSION_NOT_RUNNING when idle;
+  /// turn/interrupt; pending approvals are declined. `not_running` when idle;
   /// jsonrpc::RpcError (timeout) when codex does not answer within `timeout`.
   boost::asio::awaitable<void> interrupt(std::chrono::milliseconds timeout = kInterruptTimeout);
   /// thread/backgroundTerminals/clean on this session's thread.
@@ -145,9 +153,10 @@ class Session : public std::enable_shared_from_this<Session> {
   /// starting fails with `reason`. Synchronous: nothing of it waits on the child.
   void end_turn_at_shutdown(const std::string& reason);
 
-  /// Answers a pending approval / question; throws ToolError (REQUEST_NOT_FOUND, …).
-  void respond_permission(const tools::CheckRequest& request);
-  void respond_user_input(const tools::CheckRequest& request);
+  /// Answers a pending approval / question; throws SessionError (`not_found` for a
+  /// request that is not pending, `invalid` for a decision its kind does not take).
+  void respond_permission(const PermissionAnswer& answer);
+  void respond_user_input(const UserInputAnswer& answer);
 
   EventRing& events() { return ring_; }
   std::int64_t consumed_cursor() const { return consumed_cursor_; }
@@ -160,7 +169,7 @@ class Session : public std::enable_shared_from_this<Session> {
   /// (one a poller from `cursor` has not been shown yet).
   bool open_action_since(std::int64_t cursor) const;
 
-  /// Waits until a new event arrives or `deadline` passes.
+  /// Waits until the session changes or `deadline` passes (changes().next()).
   boost::asio::awaitable<void> wait_for_change(std::chrono::steady_clock::time_point deadline);
 
   /// The finished turn's result for poll/reply answers (null while none): turnId, status,
@@ -191,8 +200,8 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::asio::awaitable<Json> on_server_request(std::string method, Json params);
   void on_exit(int exit_code, const std::string& stderr_tail);
   void record(Event event);
-  /// Something new was recorded: wake long-polls and waitForResult.
-  void touched();
+  /// Something changed: its time is now, and its subscribers hear of it.
+  void touched(unsigned changes);
   void fail(const std::string& message, Json detail = nullptr);
   /// Releases every pending request: declined (interrupt, turn over) or cancelled.
   void resolve_pending(const std::string& decision, const std::string& why);
@@ -202,29 +211,21 @@ class Session : public std::enable_shared_from_this<Session> {
   void finish_turn(const TurnOutcome& outcome);
   boost::asio::awaitable<void> resume_thread();
   /// Always awaited at once by start/reply, whose frames own the arguments.
-  boost::asio::awaitable<void> begin_turn(const std::string& prompt,
-                                          const tools::TurnSettings& turn,
+  boost::asio::awaitable<void> begin_turn(const std::string& prompt, const TurnSettings& turn,
                                           const std::vector<std::string>& images);
-  /// Starts a child with the session's profile, config overrides, cwd and CODEX_HOME.
-  boost::asio::awaitable<void> spawn();
-  /// Stops the child (every stop path goes through here); its exit is then not reported
-  /// as an error.
+  /// Opens a channel with the session's profile, config overrides, cwd and CODEX_HOME.
+  boost::asio::awaitable<void> open_channel();
+  /// Closes the channel (every stop path goes through here); its end is then not
+  /// reported as an error.
   boost::asio::awaitable<void> shutdown_child(
       std::chrono::milliseconds grace = std::chrono::milliseconds(2000));
 
-  boost::asio::any_io_executor executor_;
+  SessionServices services_;
   std::string id_;
-  Launch launch_;
-  std::shared_ptr<appserver::CodexBackend> client_;
+  std::shared_ptr<backend::Channel> channel_;
   Status status_ = Status::starting;
   std::string thread_id_;
-  std::string cwd_, model_, profile_, approval_policy_, sandbox_;
-  std::string base_instructions_, developer_instructions_, personality_;
-  std::string effort_ = "low";  ///< the reasoning effort of the last turn, kept for the next
-  bool ephemeral_ = false;
-  std::string codex_home_;  ///< where the thread's rollout lives: resume needs the same one
-  Json config_overrides_ = Json::object();
-  std::int64_t approval_timeout_ms_ = 60000;
+  SessionSettings settings_;
   std::optional<Json> output_schema_;
   std::int64_t created_ms_ = 0, updated_ms_ = 0;
   std::string last_error_;
@@ -236,13 +237,11 @@ class Session : public std::enable_shared_from_this<Session> {
   std::int64_t consumed_cursor_ = 0;
   std::map<std::string, PendingAction> pending_;
   std::int64_t next_request_ = 0;
-  std::list<boost::asio::steady_timer*> waiters_;
+  ChangeFeed changes_;
   bool cancelled_ = false;
-  bool stopping_child_ = false;         ///< we are stopping the child: its exit is no failure
-  std::uint64_t child_generation_ = 0;  ///< which child's callbacks are current
+  bool stopping_child_ = false;  ///< we are closing the channel: its end is no failure
   bool recovered_ = false;
   std::string interrupted_turn_id_;  ///< restored: the turn that was running at the crash
-  std::optional<process::ProcessIdentity> child_identity_;
   std::string forked_from_;
   std::shared_ptr<store::SessionJournal> journal_;
 };

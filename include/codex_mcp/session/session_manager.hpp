@@ -1,4 +1,5 @@
-// SessionManager: every session of this server, by id, and their lifecycle.
+// SessionManager: every session of this server, by id, and their lifecycle. Its sessions
+// get their codex from the backend::Provider it is given (SessionServices).
 //
 // - Creation and lookup. Sessions persisted in the state directory are listed from
 //   their metadata and loaded into memory on first use (find), so memory holds only the
@@ -25,9 +26,6 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include "codex_mcp/app/options.hpp"
-#include "codex_mcp/codex/locate.hpp"
-#include "codex_mcp/codex/probe.hpp"
 #include "codex_mcp/session/session.hpp"
 #include "codex_mcp/store/retention.hpp"
 #include "codex_mcp/store/state_dir.hpp"
@@ -39,6 +37,12 @@ struct LifecyclePolicy {
   std::chrono::milliseconds stuck_cancel{4 * 60 * 60 * 1000};
   std::chrono::milliseconds unload_after{5 * 60 * 1000};
   std::chrono::milliseconds sweep_every{60 * 1000};
+};
+
+struct ManagerOptions {
+  std::string state_dir;  ///< where sessions are persisted (empty: memory only)
+  LifecyclePolicy lifecycle;
+  store::RetentionPolicy retention;
 };
 
 /// What SessionManager::remove did.
@@ -57,33 +61,25 @@ struct ListedSession {
 
 class SessionManager {
  public:
-  SessionManager(boost::asio::any_io_executor executor, const app::Options& options);
+  SessionManager(SessionServices services, ManagerOptions options);
   ~SessionManager();
 
   /// Opens the state directory, recovers what a dead server left, starts the sweep.
   /// Blocks briefly when orphans must be reaped (before any request is served).
   void start();
-  boost::asio::any_io_executor executor() const { return executor_; }
-  const app::Options& options() const { return options_; }
+  boost::asio::any_io_executor executor() const { return services_.executor; }
+  backend::Provider& provider() const { return *services_.provider; }
   const store::StateDir& state() const { return state_; }
-  /// The codex executable sessions run (re-resolved on each call: PATH may change).
-  codex::ExecutableChoice executable() const;
-  /// How sessions run codex now: app-server, exec (`--mode exec`, or a codex without
-  /// app-server), none (no codex found), or auto (`--mode auto` and the codex is still
-  /// being probed: this call starts the probe, it never waits for it).
-  std::string client_mode() const;
-  /// What codex executables are (version, app-server), probed once each off the loop.
-  codex::CodexProbe& probe() const { return *probe_; }
-  std::shared_ptr<codex::CodexProbe> shared_probe() const { return probe_; }
-  /// The release of the codex sessions run (probed when it was not yet).
+  /// The release of the codex sessions run (probed when it was not yet; a current one
+  /// when no codex can be found).
   boost::asio::awaitable<codex::Release> codex_release() const;
   /// A new session ready to start (codex probed first, when it was not yet); throws
-  /// ToolError when no codex executable is usable (none, or older than the minimum) or
-  /// the server is shutting down.
+  /// SessionError when no codex executable is usable (`codex_unavailable`: none, or older
+  /// than the minimum) or the server is shutting down (`cancelled`).
   boost::asio::awaitable<std::shared_ptr<Session>> create();
-  /// Throws ToolError (CANCELLED) once the server stopped taking new work.
+  /// Throws SessionError (`cancelled`) once the server stopped taking new work.
   void ensure_accepting_work() const;
-  /// Loaded, or loaded now from the state directory; throws ToolError SESSION_NOT_FOUND.
+  /// Loaded, or loaded now from the state directory; throws SessionError (`not_found`).
   std::shared_ptr<Session> find(const std::string& id);
   /// Every session, loaded or on disk, oldest first.
   std::vector<ListedSession> list() const;
@@ -115,26 +111,20 @@ class SessionManager {
     std::uintmax_t bytes = 0;
   };
 
-  /// The launch as far as known now (without probing: for restored sessions, which
-  /// probe when they start a child).
-  Launch make_launch() const;
-  /// The launch with the codex probed.
-  boost::asio::awaitable<Launch> probed_launch() const;
   std::string new_unique_id() const;
+  /// Until any loaded session changes, or `deadline`.
+  boost::asio::awaitable<void> any_change(std::chrono::steady_clock::time_point deadline);
   void recover();
   std::shared_ptr<Session> load(const std::string& id);
   void unload(const std::shared_ptr<Session>& session);
   void prune();
   boost::asio::awaitable<void> sweep_loop();
 
-  boost::asio::any_io_executor executor_;
-  app::Options options_;
-  LifecyclePolicy policy_;
-  store::RetentionPolicy retention_;
+  SessionServices services_;
+  ManagerOptions options_;
   store::StateDir state_;
   std::map<std::string, std::shared_ptr<Session>> sessions_;  // loaded
   std::map<std::string, DiskSession> on_disk_;                // persisted, not loaded
-  std::shared_ptr<codex::CodexProbe> probe_;
   boost::asio::steady_timer sweep_timer_;
   bool stopping_ = false;
 };

@@ -23,7 +23,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <nlohmann/json.hpp>
 
-#include "codex_mcp/session/event_ring.hpp"
+#include "codex_mcp/store/event.hpp"
 
 namespace codex_mcp::store {
 
@@ -36,7 +36,7 @@ inline constexpr const char* kResultFile = "result.json";
 inline constexpr const char* kSessionFormat = "codex-mcp/session/1";
 
 /// The serialised event line (without the trailing newline).
-std::string event_line(const session::Event& event);
+std::string event_line(const Event& event);
 
 class SessionJournal : public std::enable_shared_from_this<SessionJournal> {
  public:
@@ -49,7 +49,7 @@ class SessionJournal : public std::enable_shared_from_this<SessionJournal> {
 
   const std::filesystem::path& dir() const { return dir_; }
   /// A new event (its id assigned by the ring).
-  void append_event(const session::Event& event);
+  void append_event(const Event& event);
   /// `delta` was merged into the earlier event `id`.
   void append_delta(std::int64_t id, std::string_view delta);
   void save_meta(const Json& meta);

@@ -14,7 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "codex_mcp/session/event_ring.hpp"
+#include "codex_mcp/store/event.hpp"
 
 namespace codex_mcp::store {
 
@@ -42,11 +42,11 @@ std::optional<Json> load_meta(const std::filesystem::path& dir, std::string& pro
 
 /// One line of events.jsonl, or nullopt when it is damaged. A delta merged into an
 /// earlier event comes back with an empty type, that event's id and data {"delta": ...}.
-std::optional<session::Event> parse_event_line(const std::string& line);
+std::optional<Event> parse_event_line(const std::string& line);
 
 /// events.jsonl in id order; damaged lines are skipped and counted in `warnings`.
-std::vector<session::Event> load_events(const std::filesystem::path& dir,
-                                        std::vector<std::string>& warnings);
+std::vector<Event> load_events(const std::filesystem::path& dir,
+                               std::vector<std::string>& warnings);
 
 /// result.json, or null when there is none (or it is damaged, with a warning).
 Json load_result(const std::filesystem::path& dir, std::vector<std::string>& warnings);

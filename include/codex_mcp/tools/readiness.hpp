@@ -5,19 +5,28 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <nlohmann/json.hpp>
 
-#include "codex_mcp/app/options.hpp"
 #include "codex_mcp/codex/locate.hpp"
 #include "codex_mcp/codex/probe.hpp"
+#include "codex_mcp/store/retention.hpp"
 
 namespace codex_mcp::tools {
 
+/// The server's configuration as the report shows it.
+struct ServerConfig {
+  std::string state_dir;
+  std::string mode = "auto";          ///< --mode: auto | app-server | exec
+  std::vector<std::string> warnings;  ///< configuration problems worth reporting
+  store::RetentionPolicy retention;
+};
+
 struct ReadinessInputs {
-  app::Options options;
+  ServerConfig config;
   codex::ExecutableChoice executable;
   /// Asks codex its version and whether it has `app-server` (once per executable).
   std::shared_ptr<codex::CodexProbe> probe;

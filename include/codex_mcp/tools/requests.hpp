@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "codex_mcp/session/settings.hpp"
+
 namespace codex_mcp::tools {
 
 using Json = nlohmann::json;
@@ -80,6 +82,10 @@ struct CheckRequest {
   std::optional<std::string> deny_message;
   std::optional<Json> answers;
 };
+
+/// The session's terms for what a call asked.
+session::TurnSettings to_session(const TurnSettings& turn);
+session::StartSpec to_session(const StartRequest& request);
 
 SetupRequest decode_setup(const Json& arguments);
 StartRequest decode_start(const Json& arguments);

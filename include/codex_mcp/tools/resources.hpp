@@ -8,15 +8,12 @@
 #include <vector>
 
 #include "codex_mcp/mcp/resource.hpp"
-
-namespace codex_mcp::session {
-class SessionManager;
-}
+#include "codex_mcp/tools/toolbox.hpp"
 
 namespace codex_mcp::tools {
 
-std::vector<mcp::ResourceDefinition> make_resources(const session::SessionManager& sessions);
-std::vector<mcp::ResourceTemplateDefinition> make_resource_templates(
-    session::SessionManager& sessions);
+/// `box` must outlive the definitions (their readers hold it by reference).
+std::vector<mcp::ResourceDefinition> make_resources(const Toolbox& box);
+std::vector<mcp::ResourceTemplateDefinition> make_resource_templates(const Toolbox& box);
 
 }  // namespace codex_mcp::tools

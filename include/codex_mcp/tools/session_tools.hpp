@@ -5,6 +5,7 @@
 
 #include "codex_mcp/mcp/tool.hpp"
 #include "codex_mcp/session/session_manager.hpp"
+#include "codex_mcp/tools/toolbox.hpp"
 
 namespace codex_mcp::tools {
 
@@ -19,7 +20,7 @@ boost::asio::awaitable<Json> manage_sessions(session::SessionManager& manager, J
 boost::asio::awaitable<mcp::ToolReply> check_session(session::SessionManager& manager,
                                                      Json arguments, mcp::ToolCallContext& context);
 /// codex_setup: the readiness report.
-boost::asio::awaitable<Json> setup_report(session::SessionManager& manager, Json arguments,
+boost::asio::awaitable<Json> setup_report(const Toolbox& box, Json arguments,
                                           mcp::ToolCallContext& context);
 
 }  // namespace codex_mcp::tools
