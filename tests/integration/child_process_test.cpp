@@ -177,7 +177,7 @@ TEST(ChildProcess, RunsInAGroupOfItsOwnAndGetsSigtermWhenItsParentThreadEnds) {
   std::shared_ptr<ChildProcess> child;
   // PR_SET_PDEATHSIG follows the thread that started the child: started from a thread
   // that then ends, the child gets SIGTERM as it would if the whole server died.
-  std::thread([&] { child = h.spawn("sleep 60"); }).join();
+  std::thread([&] { child = h.spawn("exec sleep 60"); }).join();
   EXPECT_EQ(::getpgid(child->pid()), child->pid());
   ASSERT_TRUE(run_until(
       h.ctx, [&] { return h.exit_code.has_value(); }, 60s));
