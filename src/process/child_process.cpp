@@ -1,16 +1,18 @@
-// ChildProcess implementation: Boost.Process v2 launch, pipe coroutines, group shutdown.
+// ChildProcess implementation: launch (process/launcher), pipe coroutines, exit wait, group
+// shutdown.
 // Threading: all state lives in State and is touched only on the spawn executor; the
 // coroutines hold a shared_ptr to it, so it outlives the ChildProcess handle if needed.
 #include "codex_mcp/process/child_process.hpp"
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <csignal>
 #include <deque>
 #include <mutex>
-#include <optional>
 #include <set>
 #include <string_view>
+#include <system_error>
 
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -19,24 +21,23 @@
 #include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/readable_pipe.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/writable_pipe.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/process/v2/process.hpp>
-#include <boost/process/v2/stdio.hpp>
 
 #include "codex_mcp/process/identity.hpp"
 #include "codex_mcp/process/platform.hpp"
 #include "codex_mcp/transport/line_splitter.hpp"
+#include "process/launcher.hpp"
 #include "process/spawn_env.hpp"
 
 namespace codex_mcp::process {
 
 namespace asio = boost::asio;
-namespace bp = boost::process::v2;
 using boost::system::error_code;
 using namespace std::chrono_literals;
 
@@ -46,6 +47,8 @@ constexpr std::size_t kStderrTailBytes = 4096;
 constexpr std::size_t kStderrLogLineBytes = std::size_t{16} << 10;
 // A grandchild may keep our pipes open after the child itself exited.
 constexpr auto kPipeGraceAfterExit = 2s;
+// How often an exit is checked for where there is no exit descriptor (no pidfd).
+constexpr auto kExitPollInterval = 20ms;
 
 }  // namespace
 
@@ -61,7 +64,6 @@ struct ChildProcess::State {
   asio::any_io_executor executor;
   SpawnOptions options;
   ChildHandlers handlers;
-  std::optional<bp::process> proc;
   int pid = -1;
   asio::writable_pipe stdin_pipe;
   asio::readable_pipe stdout_pipe;
@@ -182,15 +184,51 @@ asio::awaitable<void> read_stderr(std::shared_ptr<State> s) {
   maybe_finish(s);
 }
 
-asio::awaitable<void> wait_for_exit(std::shared_ptr<State> s) {
-  error_code ec;
-  co_await s->proc->async_wait(asio::redirect_error(asio::use_awaitable, ec));
-  if (ec) {
-    spdlog::warn("[{}] waiting for pid {} failed: {}", s->options.log_prefix, s->pid, ec.message());
+/// Reaps the child if it has exited: true once done (exit_code set, or left at -1 with a
+/// warning when waitpid fails), false while it runs.
+bool try_reap(State& s) {
+  int status = 0;
+  pid_t result = -1;
+  do {
+    result = ::waitpid(s.pid, &status, WNOHANG);
+  } while (result < 0 && errno == EINTR);
+  if (result == 0) return false;
+  if (result == s.pid) {
+    s.exit_code = decode_wait_status(status);
   } else {
-    s->exit_code = decode_wait_status(s->proc->native_exit_code());
+    spdlog::warn("[{}] waiting for pid {} failed: {}", s.options.log_prefix, s.pid,
+                 std::generic_category().message(errno));
   }
-  s->proc->detach();  // reaped: nothing left for its destructor to kill
+  return true;
+}
+
+/// Waits until the child has exited and reaps it. An exit descriptor (Linux: pidfd)
+/// becomes readable at the exit; without one (an old kernel, a seccomp filter refusing
+/// pidfd_open) the exit is polled, SIGCHLD being left alone.
+asio::awaitable<void> reap_when_exited(std::shared_ptr<State> s) {
+  asio::posix::stream_descriptor exit_descriptor(s->executor);
+  if (const int fd = platform::open_exit_descriptor(s->pid); fd >= 0) {
+    error_code assigned;
+    exit_descriptor.assign(fd, assigned);
+    if (assigned) ::close(fd);
+  }
+  while (exit_descriptor.is_open()) {
+    error_code ec;
+    co_await exit_descriptor.async_wait(asio::posix::stream_descriptor::wait_read,
+                                        asio::redirect_error(asio::use_awaitable, ec));
+    if (try_reap(*s)) co_return;
+    if (ec) break;  // not expected: poll instead
+  }
+  asio::steady_timer poll(s->executor);
+  while (!try_reap(*s)) {
+    poll.expires_after(kExitPollInterval);
+    error_code ignored;
+    co_await poll.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+  }
+}
+
+asio::awaitable<void> wait_for_exit(std::shared_ptr<State> s) {
+  co_await reap_when_exited(s);
   s->reaped = true;
   unreaped_children().erase(s->pid);
   spdlog::debug("[{}] pid {} exited with {}", s->options.log_prefix, s->pid, s->exit_code);
@@ -277,31 +315,20 @@ asio::awaitable<void> terminate(std::shared_ptr<State> s, std::chrono::milliseco
   }
 }
 
-/// Launcher initializer: our environment block, a process group of the child's own, and
-/// SIGTERM for the child if we die first (so a SIGKILLed server leaves no orphan behind
-/// that it could not stop; a child ignoring it is reaped by the next server's recovery).
-struct ChildSetup {
-  const char* const* env;
-  const char* cwd;
-  pid_t parent;
-
-  template <typename Launcher, typename Path, typename Argv>
-  error_code on_setup(Launcher& launcher, const Path&, const Argv&) {
-    launcher.env = env;
-    return {};
-  }
-  template <typename Launcher, typename Path, typename Argv>
-  error_code on_exec_setup(Launcher&, const Path&, const Argv&) {
-    // Runs in the forked child: only async-signal-safe calls here.
-    if (::setpgid(0, 0) != 0) return {errno, boost::system::system_category()};
-    if (const int error = platform::set_parent_death_signal(SIGTERM); error != 0) {
-      return {error, boost::system::system_category()};
-    }
-    if (::getppid() != parent) ::_exit(127);  // we died before prctl took effect
-    if (cwd != nullptr && ::chdir(cwd) != 0) return {errno, boost::system::system_category()};
-    return {};
-  }
-};
+/// Takes the parent's pipe ends into `s`. False (each descriptor closed) when Asio cannot
+/// register one.
+bool adopt_pipes(State& s, const LaunchResult& launched) {
+  error_code ec;
+  s.stdin_pipe.assign(launched.stdin_fd, ec);
+  if (ec) ::close(launched.stdin_fd);
+  error_code ec_out;
+  s.stdout_pipe.assign(launched.stdout_fd, ec_out);
+  if (ec_out) ::close(launched.stdout_fd);
+  error_code ec_err;
+  s.stderr_pipe.assign(launched.stderr_fd, ec_err);
+  if (ec_err) ::close(launched.stderr_fd);
+  return !ec && !ec_out && !ec_err;
+}
 
 }  // namespace
 
@@ -320,16 +347,29 @@ std::shared_ptr<ChildProcess> ChildProcess::spawn(asio::any_io_executor executor
                        "' does not exist");
     }
   }
-  ChildSetup setup{env.pointers.data(), s->options.cwd.empty() ? nullptr : s->options.cwd.c_str(),
-                   ::getpid()};
-  error_code ec;
-  auto proc = bp::default_process_launcher()(
-      executor, ec, exe, s->options.args,
-      bp::process_stdio{s->stdin_pipe, s->stdout_pipe, s->stderr_pipe}, setup);
-  if (ec) throw SpawnError("cannot start '" + exe + "': " + ec.message());
-  s->pid = proc.id();
+  std::vector<const char*> argv;
+  argv.reserve(s->options.args.size() + 2);
+  argv.push_back(exe.c_str());  // argv[0]: the path, as Boost.Process gave it
+  for (const auto& arg : s->options.args) argv.push_back(arg.c_str());
+  argv.push_back(nullptr);
+  const auto launched = launch({.executable = exe.c_str(),
+                                .argv = argv.data(),
+                                .envp = env.pointers.data(),
+                                .cwd = s->options.cwd.empty() ? nullptr : s->options.cwd.c_str()});
+  if (launched.error != 0) {
+    throw SpawnError("cannot start '" + exe +
+                     "': " + std::generic_category().message(launched.error));
+  }
+  s->pid = launched.pid;
+  if (!adopt_pipes(*s, launched)) {
+    // It runs with nobody to talk to: end it and reap it now (SIGKILL: a bounded wait).
+    signal_group(*s, SIGKILL);
+    int status = 0;
+    while (::waitpid(s->pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    throw SpawnError("cannot start '" + exe + "': its pipes cannot be watched");
+  }
   unreaped_children().insert(s->pid);
-  s->proc.emplace(std::move(proc));
   spdlog::debug("[{}] started {} as pid {}", s->options.log_prefix, exe, s->pid);
 
   asio::co_spawn(executor, read_stdout(s), [](std::exception_ptr e) { log_failure("stdout", e); });

@@ -1,5 +1,6 @@
 // The Linux implementation of process/platform: /proc for process facts and the boot id,
-// prctl(PR_SET_PDEATHSIG) for the parent-death signal and PR_SET_CHILD_SUBREAPER. The only file
+// prctl(PR_SET_PDEATHSIG) for the parent-death signal and PR_SET_CHILD_SUBREAPER, pipe2,
+// close_range and pidfd_open for launching and awaiting children. The only file
 // that includes a Linux-only header (tests/portability_check.sh keeps it so).
 #include <cerrno>
 #include <cstdlib>
@@ -7,7 +8,10 @@
 #include <sstream>
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "codex_mcp/process/platform.hpp"
 
@@ -60,6 +64,32 @@ std::vector<int> all_pids() {
 
 int set_parent_death_signal(int signal) {
   return ::prctl(PR_SET_PDEATHSIG, signal) == 0 ? 0 : errno;
+}
+
+int make_cloexec_pipe(int (&fds)[2]) {
+  return ::pipe2(fds, O_CLOEXEC) == 0 ? 0 : errno;
+}
+
+int close_descriptor_range(unsigned first, unsigned last) {
+#ifdef SYS_close_range
+  // The raw system call (Linux 5.9): glibc's wrapper is newer than some build hosts' libc.
+  return ::syscall(SYS_close_range, first, last, 0U) == 0 ? 0 : errno;
+#else
+  (void)first;
+  (void)last;
+  return ENOSYS;
+#endif
+}
+
+int open_exit_descriptor(int pid) {
+#ifdef SYS_pidfd_open
+  // Linux 5.3; the descriptor is always close-on-exec.
+  const long fd = ::syscall(SYS_pidfd_open, pid, 0U);
+  return fd >= 0 ? static_cast<int>(fd) : -errno;
+#else
+  (void)pid;
+  return -ENOSYS;
+#endif
 }
 
 int become_child_subreaper() {

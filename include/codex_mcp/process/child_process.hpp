@@ -3,9 +3,9 @@
 // Owns the child's pid, its three pipes and the coroutines that drain them: stdin is an
 // ordered write queue (EPIPE tolerated), stdout is split into lines, stderr is logged at
 // debug level and its last few KiB kept for error messages. on_exit fires once, after the
-// child is reaped and its output pipes are drained. This is the only translation unit
-// that includes Boost.Process. Threading: every member is used only on the executor given
-// to spawn(); callbacks run there too.
+// child is reaped and its output pipes are drained. Started by process/launcher (vfork +
+// execve, nothing but system calls in between: safe while other threads run). Threading:
+// every member is used only on the executor given to spawn(); callbacks run there too.
 #pragma once
 
 #include <chrono>

@@ -32,6 +32,20 @@ std::vector<int> all_pids();
 /// `signal` to the child when its parent dies. Returns 0, or an errno value.
 int set_parent_death_signal(int signal);
 
+/// A pipe with both ends close-on-exec from the start, so that no child started meanwhile
+/// by another thread inherits them. Returns 0, or an errno value.
+int make_cloexec_pipe(int (&fds)[2]);
+
+/// Called in a forked child before exec, so async-signal-safe: closes every descriptor
+/// from `first` to `last` in one call. Returns 0, or an errno value (ENOSYS where there is
+/// no such call: the caller then closes them one by one).
+int close_descriptor_range(unsigned first, unsigned last);
+
+/// A descriptor that becomes readable once process `pid` (a child of ours) has exited, so
+/// that its exit can be awaited without SIGCHLD. Returns the descriptor (close-on-exec),
+/// or -errno (-ENOSYS where there is none: the caller then polls waitpid).
+int open_exit_descriptor(int pid);
+
 /// Makes this process adopt every orphaned descendant (instead of init), so that helpers
 /// started in sessions of their own can still be found and ended. Returns 0, or an errno
 /// value (or ENOSYS where the system has no such notion).
