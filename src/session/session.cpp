@@ -611,9 +611,20 @@ asio::awaitable<Json> Session::on_server_request(std::string method, Json params
   data.update(action->details);
   record({.type = "approval_request", .data = data, .pinned = true});
   pending.event_id = ring_.next_id() - 1;  // (pinned: never merged into another event)
+  if (action_hook_) {
+    const auto hook = action_hook_;  // it may replace itself
+    hook(action_json(pending));
+  }
 
-  boost::system::error_code ec;
-  co_await wake->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  // Woken by an answer, the timeout, or a change of deadline (hold_for_person,
+  // release_to_caller): only the first two end the wait.
+  for (;;) {
+    boost::system::error_code ec;
+    co_await wake->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    const auto waiting = pending_.find(request_id);
+    if (waiting == pending_.end() || waiting->second.answer) break;
+    if (!waiting->second.held && wake->expiry() <= std::chrono::steady_clock::now()) break;
+  }
   auto it = pending_.find(request_id);
   Json answer = decline_answer(action->kind);
   std::string how = "timeout";
@@ -647,6 +658,22 @@ void Session::resolve_pending(const std::string& decision, const std::string& wh
     pending.wake->cancel();
   }
   refresh_status();
+}
+
+void Session::hold_for_person(const std::string& request_id) {
+  const auto it = pending_.find(request_id);
+  if (it == pending_.end() || it->second.answer || it->second.held) return;
+  it->second.held = true;
+  it->second.wake->expires_at(std::chrono::steady_clock::time_point::max());
+}
+
+void Session::release_to_caller(const std::string& request_id) {
+  const auto it = pending_.find(request_id);
+  if (it == pending_.end() || it->second.answer) return;
+  it->second.held = false;
+  it->second.expires_ms = now_ms() + approval_timeout_ms_;
+  it->second.wake->expires_after(std::chrono::milliseconds(approval_timeout_ms_));
+  touched();  // its new deadline is news for a poller
 }
 
 void Session::respond_permission(const tools::CheckRequest& request) {
