@@ -16,6 +16,7 @@
 #include "codex_mcp/process/child_process.hpp"
 #include "codex_mcp/process/reaper.hpp"
 #include "codex_mcp/session/session_manager.hpp"
+#include "codex_mcp/tools/person_approvals.hpp"
 #include "codex_mcp/tools/registry.hpp"
 #include "codex_mcp/tools/resources.hpp"
 #include "codex_mcp/transport/fd_stream.hpp"
@@ -111,14 +112,18 @@ int run_server(const Options& options) {
   asio::io_context io{1};
   transport::FdLineWriter out(STDOUT_FILENO);
   session::SessionManager sessions(io.get_executor(), options);
+  // Approvals for the person (--approvals): told of the sessions the tools drive, and
+  // given the client once the server exists.
+  const auto person = tools::PersonApprovals::create(io.get_executor(), options.approvals);
   mcp::McpServer server(io.get_executor(),
                         {.name = "codex-mcp",
                          .title = "Codex MCP",
                          .version = kVersion,
                          .instructions = kInstructions},
-                        tools::make_tools(sessions), tools::make_resources(sessions),
-                        tools::make_resource_templates(sessions),
+                        tools::make_tools(sessions, person->watcher()),
+                        tools::make_resources(sessions), tools::make_resource_templates(sessions),
                         [&out](std::string line) { out.write_line(std::move(line)); });
+  person->connect(server.client_requests());
 
   // One shutdown path for every trigger. stdin EOF is graceful: what is in flight is
   // answered and running turns may finish, up to the drain timeout. A signal is prompt:

@@ -36,13 +36,26 @@ mcp::ToolDefinition bind(Json descriptor, session::SessionManager& sessions, Jso
           }};
 }
 
+using WatchingHandler = asio::awaitable<mcp::ToolReply> (*)(session::SessionManager&, Json,
+                                                            mcp::ToolCallContext&, SessionWatcher);
+
+// codex and codex_reply: they tell `watch` of the session they start a turn on.
+mcp::ToolDefinition bind(Json descriptor, session::SessionManager& sessions,
+                         WatchingHandler handler, SessionWatcher watch) {
+  return {std::move(descriptor), [&sessions, handler, watch = std::move(watch)](
+                                     Json arguments, mcp::ToolCallContext& context) {
+            return handler(sessions, std::move(arguments), context, watch);
+          }};
+}
+
 }  // namespace
 
-std::vector<mcp::ToolDefinition> make_tools(session::SessionManager& sessions) {
+std::vector<mcp::ToolDefinition> make_tools(session::SessionManager& sessions,
+                                            SessionWatcher watch) {
   std::vector<mcp::ToolDefinition> tools;
   tools.push_back(bind(codex_setup_descriptor(), sessions, setup_report));
-  tools.push_back(bind(codex_descriptor(), sessions, start_session));
-  tools.push_back(bind(codex_reply_descriptor(), sessions, reply_session));
+  tools.push_back(bind(codex_descriptor(), sessions, start_session, watch));
+  tools.push_back(bind(codex_reply_descriptor(), sessions, reply_session, watch));
   tools.push_back(bind(codex_session_descriptor(), sessions, manage_sessions));
   tools.push_back(bind(codex_check_descriptor(), sessions, check_session));
   return tools;

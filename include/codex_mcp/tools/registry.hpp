@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "codex_mcp/mcp/tool.hpp"
+#include "codex_mcp/tools/person_approvals.hpp"
 
 namespace codex_mcp::session {
 class SessionManager;
@@ -11,6 +12,9 @@ class SessionManager;
 
 namespace codex_mcp::tools {
 
-std::vector<mcp::ToolDefinition> make_tools(session::SessionManager& sessions);
+/// `watch` (when set) is told of every session codex or codex_reply starts a turn on
+/// (PersonApprovals::watcher).
+std::vector<mcp::ToolDefinition> make_tools(session::SessionManager& sessions,
+                                            SessionWatcher watch = {});
 
 }  // namespace codex_mcp::tools
