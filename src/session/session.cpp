@@ -595,6 +595,8 @@ asio::awaitable<Json> Session::on_server_request(std::string method, Json params
   if (!action) co_return automatic_answer(method, params, now_ms());
   if (action->kind == ActionKind::command_approval)
     tracker_.complete_command_approval(action->details);
+  if (action->kind == ActionKind::file_change_approval)
+    tracker_.complete_file_change_approval(action->details);
   const auto self = shared_from_this();  // keep the session alive while the request waits
   const auto request_id = "req_" + std::to_string(++next_request_);
   auto& pending = pending_[request_id];
