@@ -691,6 +691,7 @@ void Session::respond_permission(const tools::CheckRequest& request) {
                                      request.network_policy_amendment);
   Json data = {{"requestId", pending.request_id}, {"decision", *request.decision}};
   if (request.deny_message) data["denyMessage"] = *request.deny_message;
+  if (request.answered_by) data["by"] = *request.answered_by;
   record({.type = "approval_result", .data = data, .pinned = true});
   pending.wake->cancel();
   refresh_status();
@@ -708,9 +709,9 @@ void Session::respond_user_input(const tools::CheckRequest& request) {
                                             " is an approval: answer it with respond_permission");
   }
   pending.answer = user_input_answer(*request.answers);
-  record({.type = "approval_result",
-          .data = {{"requestId", pending.request_id}, {"answers", *request.answers}},
-          .pinned = true});
+  Json data = {{"requestId", pending.request_id}, {"answers", *request.answers}};
+  if (request.answered_by) data["by"] = *request.answered_by;
+  record({.type = "approval_result", .data = std::move(data), .pinned = true});
   pending.wake->cancel();
   refresh_status();
 }

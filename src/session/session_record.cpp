@@ -79,8 +79,9 @@ std::string Session::interaction_state() const {
 }
 
 std::string Session::recommended_next_action() const {
+  // One held for a person is the person's to answer: the caller's move is to wait.
   for (const auto& [request_id, pending] : pending_) {
-    if (!pending.answer) {
+    if (!pending.answer && !pending.held) {
       return pending.kind == ActionKind::user_input ? "respond_user_input" : "respond_permission";
     }
   }

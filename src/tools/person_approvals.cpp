@@ -24,6 +24,7 @@ bool apply(session::Session& session, const std::string& request_id, const Perso
   CheckRequest request;
   request.session_id = session.id();
   request.request_id = request_id;
+  request.answered_by = "person";
   try {
     if (answer.decision) {
       request.action = "respond_permission";

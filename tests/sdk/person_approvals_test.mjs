@@ -94,8 +94,9 @@ try {
     // The turn's events say who decided what.
     const events = await call("codex_check", { action: "poll", sessionId: reply.sessionId,
                                                cursor: 0, maxEvents: 500, responseMode: "full" });
-    assert.ok(events.events.some((e) => e.type === "approval_result" && e.data.decision === "accept"),
-              JSON.stringify(events.events.map((e) => e.type)));
+    assert.ok(events.events.some((e) => e.type === "approval_result" &&
+                                        e.data.decision === "accept" && e.data.by === "person"),
+              JSON.stringify(events.events.filter((e) => e.type === "approval_result")));
   });
 
   await check("a declined dialog leaves the approval pending for the caller, who answers it", async () => {
@@ -131,6 +132,7 @@ try {
     assert.equal(poll.actions.length, 1, JSON.stringify(poll));
     assert.equal(poll.actions[0].heldForPerson, true);
     assert.equal(poll.actions[0].expiresAt, null, "no timeout while the person is asked");
+    assert.equal(poll.recommendedNextAction, "poll", "the person's to answer: the caller waits");
     await call("codex_check", { action: "respond_permission", sessionId: reply.sessionId,
                                 requestId: poll.actions[0].requestId, decision: "decline" });
     answerDialog({ action: "accept", content: { decision: "accept" } });

@@ -79,6 +79,8 @@ struct CheckRequest {
   std::optional<Json> network_policy_amendment;
   std::optional<std::string> deny_message;
   std::optional<Json> answers;
+  /// Who answered, when not the caller ("person": a dialog); said in the approval_result.
+  std::optional<std::string> answered_by;
 };
 
 SetupRequest decode_setup(const Json& arguments);
