@@ -159,3 +159,39 @@ TEST_F(PersonApprovalsE2E, AFailedOrInvalidDialogGivesTheApprovalBackToTheCaller
     EXPECT_TRUE(fs::exists(root_ / "work" / (names[i] + ".txt")));
   }
 }
+
+TEST_F(PersonApprovalsE2E, AQuestionIsAFormWhoseAnswersGoToCodex) {
+  // The scripted app-server asks one question with two options (q1: red or blue).
+  std::vector<std::string> env = {"CODEX_MCP_APPROVALS=person", "FAKE_CODEX_SCENARIO=user_input"};
+  start_server(kFake, env);
+  server_->send({{"jsonrpc", "2.0"},
+                 {"id", "init"},
+                 {"method", "initialize"},
+                 {"params",
+                  {{"protocolVersion", "2025-06-18"},
+                   {"capabilities", kElicitation},
+                   {"clientInfo", {{"name", "person-tests"}, {"version", "1"}}}}}});
+  ASSERT_TRUE(server_->read_response("init"));
+  const auto started = start("ask me");
+  const auto sid = started["sessionId"];
+  const auto dialog = next_dialog();
+  ASSERT_TRUE(dialog) << server_->stderr_text();
+  const auto& schema = (*dialog)["params"]["requestedSchema"];
+  ASSERT_TRUE(schema["properties"].contains("q1")) << dialog->dump();
+  EXPECT_EQ(schema["properties"]["q1"]["oneOf"].size(), 2u);
+  EXPECT_NE((*dialog)["params"]["message"].get<std::string>().find("Which color?"),
+            std::string::npos);
+  server_->send({{"jsonrpc", "2.0"},
+                 {"id", (*dialog)["id"]},
+                 {"result", {{"action", "accept"}, {"content", {{"q1", "blue"}}}}}});
+  const auto done = poll_until(sid, finished);
+  EXPECT_NE(done["result"]["text"].get<std::string>().find("blue"), std::string::npos)
+      << done.dump();
+  // The caller can no longer answer it: the person did.
+  const auto late =
+      server_->call_tool("codex_check", {{"action", "respond_user_input"},
+                                         {"sessionId", sid},
+                                         {"requestId", "req_1"},
+                                         {"answers", {{"q1", {{"answers", {"red"}}}}}}});
+  EXPECT_TRUE(late["result"].value("isError", false)) << late.dump();
+}
