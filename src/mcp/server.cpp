@@ -114,6 +114,14 @@ McpServer::McpServer(asio::any_io_executor executor, ServerInfo info,
       modern_(info_.name, info_.version) {
   peer_ = jsonrpc::Peer::create(std::move(executor), {.name = "mcp"}, std::move(send_line));
   client_ = std::make_shared<ClientChannel>(peer_);
+  // A request to the client we no longer wait for (the dialog's action was answered
+  // elsewhere, or nobody answered): the client may close what it shows for it.
+  peer_->on_call_abandoned(
+      [weak = std::weak_ptr<jsonrpc::Peer>(peer_)](std::int64_t id, const std::string& why) {
+        if (const auto peer = weak.lock()) {
+          peer->notify("notifications/cancelled", {{"requestId", id}, {"reason", why}});
+        }
+      });
   // The era of each request comes from its own params (mcp/envelope): a modern _meta
   // envelope, or none (legacy). initialize is the legacy opener; the probe is modern.
   peer_->on_request_immediate("initialize", [this](const Json& params) {

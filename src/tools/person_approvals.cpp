@@ -4,6 +4,12 @@
 #include <optional>
 
 #include <spdlog/spdlog.h>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/system/system_error.hpp>
 
 #include "codex_mcp/jsonrpc/errors.hpp"
 #include "codex_mcp/mcp/tool.hpp"
@@ -45,7 +51,22 @@ bool apply(session::Session& session, const std::string& request_id, const Perso
   return true;
 }
 
+/// The request still waits for the person (held, not answered).
+bool held_for_person(const session::Session& session, const std::string& request_id) {
+  for (const auto& action : session.actions_json()) {
+    if (action.value("requestId", std::string()) == request_id) {
+      return action.value("heldForPerson", false);
+    }
+  }
+  return false;
+}
+
 }  // namespace
+
+struct PersonApprovals::Dialog {
+  asio::cancellation_signal withdraw;
+  bool over = false;  ///< the dialog's answer (or failure) is in
+};
 
 std::shared_ptr<PersonApprovals> PersonApprovals::create(asio::any_io_executor executor,
                                                          std::string mode) {
@@ -86,13 +107,23 @@ asio::awaitable<void> PersonApprovals::ask(std::weak_ptr<session::Session> sessi
                                            nlohmann::json action) {
   const auto request_id = action.value("requestId", std::string());
   const auto client = client_;
+  const auto dialog = std::make_shared<Dialog>();
+  util::spawn_detached(executor_, shared_from_this(),
+                       withdraw_when_resolved(session, request_id, dialog),
+                       "watching the dialog for " + request_id);
   std::optional<nlohmann::json> result;
   try {
-    result = co_await client->request("elicitation/create", approval_form(action), kDialogTimeout);
+    result = co_await asio::co_spawn(
+        executor_, client->request("elicitation/create", approval_form(action), kDialogTimeout),
+        asio::bind_cancellation_slot(dialog->withdraw.slot(), asio::use_awaitable));
   } catch (const jsonrpc::RpcError& e) {
     // The client refused or failed the dialog, the connection closed, or nobody answered.
     spdlog::info("the dialog for {} got no answer: {}", request_id, e.what());
+  } catch (const boost::system::system_error& e) {
+    if (e.code() != asio::error::operation_aborted) throw;
+    spdlog::debug("the dialog for {} was withdrawn: answered elsewhere", request_id);
   }
+  dialog->over = true;
   const auto live = session.lock();
   if (!live) co_return;
   const auto answer = result ? read_person_answer(action, *result) : std::nullopt;
@@ -103,6 +134,22 @@ asio::awaitable<void> PersonApprovals::ask(std::weak_ptr<session::Session> sessi
   // Declined, cancelled, invalid or unanswered: the caller's again (a no-op when someone
   // answered meanwhile).
   live->release_to_caller(request_id);
+}
+
+asio::awaitable<void> PersonApprovals::withdraw_when_resolved(
+    std::weak_ptr<session::Session> session, std::string request_id,
+    std::shared_ptr<Dialog> dialog) {
+  // Every change of the session wakes it (an answer records an event); the deadline only
+  // bounds how long it outlives a dialog that ended.
+  constexpr auto kRecheck = std::chrono::seconds(5);
+  while (!dialog->over) {
+    const auto live = session.lock();
+    if (!live || !held_for_person(*live, request_id)) {
+      dialog->withdraw.emit(asio::cancellation_type::terminal);
+      co_return;
+    }
+    co_await live->wait_for_change(std::chrono::steady_clock::now() + kRecheck);
+  }
 }
 
 }  // namespace codex_mcp::tools

@@ -60,11 +60,23 @@ class PersonApprovalsE2E : public E2EFixture {
 
   /// The next elicitation/create the server sends (other messages are kept in skipped).
   std::optional<Json> next_dialog() {
+    // It may have come while a tool call's answer was awaited.
+    const auto early =
+        std::find_if(server_->skipped.begin(), server_->skipped.end(), [](const Json& m) {
+          return m.value("method", "") == "elicitation/create" && !m.value("seen", false);
+        });
+    if (early != server_->skipped.end()) {
+      (*early)["seen"] = true;  // still counted by dialogs_seen()
+      return *early;
+    }
     for (int i = 0; i < 200; ++i) {
       auto message = server_->read_message(60s);
       if (!message) return std::nullopt;
-      if (message->value("method", "") == "elicitation/create") return message;
       server_->skipped.push_back(*message);
+      if (message->value("method", "") == "elicitation/create") {
+        server_->skipped.back()["seen"] = true;
+        return message;
+      }
     }
     return std::nullopt;
   }

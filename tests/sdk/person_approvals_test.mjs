@@ -3,7 +3,7 @@
 // `--approvals person`, the real codex app-server and the mock model.
 // - a command approval arrives as a dialog; accepting it runs the command;
 // - a declined dialog leaves the approval pending for the caller, who answers it;
-// - an answer the caller gave first wins over a later one from the dialog.
+// - an answer the caller gave first wins: the dialog is withdrawn (notifications/cancelled).
 // Usage: node person_approvals_test.mjs /abs/path/to/codex-mcp
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -49,9 +49,9 @@ try {
   writeCodexHome(path.join(root, "home"), Number(fs.readFileSync(path.join(root, "port"), "utf8")));
   const client = new Client({ name: "codex-mcp-person-test", version: "1.0.0" },
                             { capabilities: { elicitation: {} } });
-  client.setRequestHandler(ElicitRequestSchema, async (request) => {
+  client.setRequestHandler(ElicitRequestSchema, async (request, extra) => {
     dialogs.push(request.params);
-    return person(request.params);
+    return person(request.params, extra);
   });
   await client.connect(new StdioClientTransport({
     command: binary,
@@ -119,11 +119,16 @@ try {
     assert.ok(fs.existsSync(path.join(work, "caller.txt")), "the caller's accept ran it");
   });
 
-  await check("the caller's answer wins over a later one from the dialog", async () => {
+  await check("the caller's answer wins: the dialog is withdrawn, a late answer changes nothing", async () => {
     dialogs.length = 0;
     let answerDialog;
+    let withdrawn;
     const asked = new Promise((resolve) => {
-      person = () => new Promise((answer) => { answerDialog = answer; resolve(); });
+      person = (params, extra) => new Promise((answer) => {
+        answerDialog = answer;
+        withdrawn = new Promise((gone) => extra.signal.addEventListener("abort", gone));
+        resolve();
+      });
     });
     const reply = await start("please touch first");
     await asked;
@@ -135,6 +140,7 @@ try {
     assert.equal(poll.recommendedNextAction, "poll", "the person's to answer: the caller waits");
     await call("codex_check", { action: "respond_permission", sessionId: reply.sessionId,
                                 requestId: poll.actions[0].requestId, decision: "decline" });
+    await withdrawn;  // notifications/cancelled for the dialog's request
     answerDialog({ action: "accept", content: { decision: "accept" } });
     const done = await waitForEnd(reply.sessionId);
     assert.equal(done.status, "idle", JSON.stringify(done));

@@ -8,7 +8,8 @@
 // respond_user_input would, exactly once: whoever answers first wins, and a later answer for
 // a request already answered is dropped. A declined, cancelled, failed or unanswered dialog
 // (kDialogTimeout) gives the action back to the caller with a fresh approvalTimeoutMs
-// (Session::release_to_caller): never approved silently.
+// (Session::release_to_caller): never approved silently. A dialog whose request was
+// answered elsewhere is withdrawn (notifications/cancelled to the client).
 // Threading: the loop's executor only.
 #pragma once
 
@@ -55,7 +56,13 @@ class PersonApprovals : public std::enable_shared_from_this<PersonApprovals> {
   PersonApprovals(boost::asio::any_io_executor executor, std::string mode)
       : executor_(std::move(executor)), mode_(std::move(mode)) {}
   void on_action(const std::weak_ptr<session::Session>& session, const nlohmann::json& action);
+  struct Dialog;
   boost::asio::awaitable<void> ask(std::weak_ptr<session::Session> session, nlohmann::json action);
+  /// Withdraws `dialog` once its request no longer waits for the person (the caller
+  /// answered it, or an interrupt, a cancel or the turn's end resolved it).
+  static boost::asio::awaitable<void> withdraw_when_resolved(
+      std::weak_ptr<session::Session> session, std::string request_id,
+      std::shared_ptr<Dialog> dialog);
 
   boost::asio::any_io_executor executor_;
   std::string mode_;
