@@ -79,6 +79,14 @@ ParseOutcome parse_options(int argc, const char* const* argv) {
       ->envname("CODEX_MCP_MODE")
       ->check(CLI::IsMember({"auto", "app-server", "exec"}))
       ->capture_default_str();
+  cli.add_option("--approvals", options.approvals,
+                 "Who answers codex's approvals and questions: caller (the calling model, "
+                 "through codex_check), person (a dialog for the person, through MCP "
+                 "elicitation, when the client declares it), auto (person for MCP tasks, "
+                 "caller otherwise)")
+      ->envname("CODEX_MCP_APPROVALS")
+      ->check(CLI::IsMember({"caller", "person", "auto"}))
+      ->capture_default_str();
   cli.add_option("--max-line-bytes", options.max_line_bytes,
                  "Largest accepted input message in bytes")
       ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30))

@@ -17,6 +17,7 @@
 #include "codex_mcp/process/child_process.hpp"
 #include "codex_mcp/process/reaper.hpp"
 #include "codex_mcp/session/session_manager.hpp"
+#include "codex_mcp/tools/person_approvals.hpp"
 #include "codex_mcp/tools/refusals.hpp"
 #include "codex_mcp/tools/registry.hpp"
 #include "codex_mcp/tools/resources.hpp"
@@ -138,8 +139,12 @@ int run_server(const Options& options) {
                                     .retention = {.max_age = options.retention_age,
                                                   .max_sessions = options.retention_sessions,
                                                   .max_bytes = options.retention_bytes}});
+  // Approvals for the person (--approvals): told of the sessions the tools drive, and
+  // given the client once the server exists.
+  const auto person = tools::PersonApprovals::create(io.get_executor(), options.approvals);
   const tools::Toolbox toolbox{
       .sessions = sessions,
+      .watch = person->watcher(),
       .codex = {.executable = [provider] { return provider->executable(); },
                 .probe = probe,
                 .client_mode = [provider] { return provider->client_mode(); }},
@@ -157,6 +162,7 @@ int run_server(const Options& options) {
                         tools::make_tools(toolbox), tools::make_resources(toolbox),
                         tools::make_resource_templates(toolbox),
                         [&out](std::string line) { out.write_line(std::move(line)); });
+  person->connect(server.client_requests());
 
   // One shutdown path for every trigger. stdin EOF is graceful: what is in flight is
   // answered and running turns may finish, up to the drain timeout. A signal is prompt:

@@ -365,10 +365,10 @@ asio::awaitable<Json> Peer::call(std::string method, Json params,
   co_await call.wake.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   if (call.result) co_return std::move(*call.result);
   if (call.error) throw *call.error;
-  if (!ec) {
-    throw RpcError(code::kRequestTimeout,
-                   method + " got no answer within " + std::to_string(timeout.count()) + " ms");
-  }
+  const auto why = ec ? std::string("the request was withdrawn")
+                      : method + " got no answer within " + std::to_string(timeout.count()) + " ms";
+  if (call_abandoned_ && !closed_) call_abandoned_(id, why);
+  if (!ec) throw RpcError(code::kRequestTimeout, why);
   throw boost::system::system_error(ec);  // the caller was cancelled
 }
 

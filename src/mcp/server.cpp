@@ -51,6 +51,29 @@ std::string make_tool_error(const std::string& code, const std::string& message)
   return jsonrpc::to_line(error);
 }
 
+/// The client end of the connection as the layers above see it.
+class ClientChannel : public ClientRequests {
+ public:
+  explicit ClientChannel(std::shared_ptr<jsonrpc::Peer> peer) : peer_(std::move(peer)) {}
+  asio::awaitable<Json> request(std::string method, Json params,
+                                std::chrono::milliseconds timeout) override {
+    const auto peer = peer_;  // alive while this waits
+    co_return co_await peer->call(std::move(method), std::move(params), timeout);
+  }
+  bool client_supports_elicitation() const override { return elicitation_; }
+  /// From a legacy initialize's `capabilities`: form mode is `elicitation: {}` (the
+  /// 2025-06-18 form) or one that names `form`; URL mode alone is not a form.
+  void declared(const Json& capabilities) {
+    const auto elicitation =
+        capabilities.is_object() ? capabilities.value("elicitation", Json()) : Json();
+    elicitation_ = elicitation.is_object() && (elicitation.empty() || elicitation.contains("form"));
+  }
+
+ private:
+  std::shared_ptr<jsonrpc::Peer> peer_;
+  bool elicitation_ = false;
+};
+
 namespace {
 
 // The lists and discover are fixed for the life of the process and hold nothing about the
@@ -90,6 +113,15 @@ McpServer::McpServer(asio::any_io_executor executor, ServerInfo info,
       templates_(std::move(templates)),
       modern_(info_.name, info_.version) {
   peer_ = jsonrpc::Peer::create(std::move(executor), {.name = "mcp"}, std::move(send_line));
+  client_ = std::make_shared<ClientChannel>(peer_);
+  // A request to the client we no longer wait for (the dialog's action was answered
+  // elsewhere, or nobody answered): the client may close what it shows for it.
+  peer_->on_call_abandoned(
+      [weak = std::weak_ptr<jsonrpc::Peer>(peer_)](std::int64_t id, const std::string& why) {
+        if (const auto peer = weak.lock()) {
+          peer->notify("notifications/cancelled", {{"requestId", id}, {"reason", why}});
+        }
+      });
   // The era of each request comes from its own params (mcp/envelope): a modern _meta
   // envelope, or none (legacy). initialize is the legacy opener; the probe is modern.
   peer_->on_request_immediate("initialize", [this](const Json& params) {
@@ -133,6 +165,10 @@ McpServer::McpServer(asio::any_io_executor executor, ServerInfo info,
   });
 }
 
+std::shared_ptr<ClientRequests> McpServer::client_requests() const {
+  return client_;
+}
+
 void McpServer::serve_fixed(const std::string& method, const Json& result) {
   peer_->on_request_immediate(
       method, [legacy = to_line(result), modern = to_line(modern_.stamp(result, kFixedCache))](
@@ -166,6 +202,7 @@ Json McpServer::initialize(const Json& params) {
   protocol_version_ = match != std::end(kSupportedProtocolVersions)
                           ? requested
                           : std::string(std::end(kSupportedProtocolVersions)[-1]);
+  client_->declared(params.is_object() ? params.value("capabilities", Json()) : Json());
   if (params.is_object() && params.contains("clientInfo")) {
     spdlog::info("client {} asked for protocol {}, using {}",
                  jsonrpc::to_line(params["clientInfo"]), requested, protocol_version_);

@@ -587,6 +587,8 @@ asio::awaitable<Json> Session::on_server_request(std::string method, Json params
   if (!action) co_return automatic_answer(method, params, now_ms());
   if (action->kind == ActionKind::command_approval)
     tracker_.complete_command_approval(action->details);
+  if (action->kind == ActionKind::file_change_approval)
+    tracker_.complete_file_change_approval(action->details);
   const auto self = shared_from_this();  // keep the session alive while the request waits
   const auto request_id = "req_" + std::to_string(++next_request_);
   auto& pending = pending_[request_id];
@@ -598,14 +600,23 @@ asio::awaitable<Json> Session::on_server_request(std::string method, Json params
   pending.wake = std::make_shared<asio::steady_timer>(
       services_.executor, std::chrono::milliseconds(settings_.approval_timeout_ms));
   auto wake = pending.wake;
-  refresh_status();
   Json data = {{"requestId", request_id}, {"kind", to_string(action->kind)}, {"method", method}};
   data.update(action->details);
   record({.type = "approval_request", .data = data, .pinned = true});
   pending.event_id = ring_.next_id() - 1;  // (pinned: never merged into another event)
+  // Published once the action is whole (its event recorded): a subscriber may act on it
+  // at once (hold it for a person).
+  refresh_status();
 
-  boost::system::error_code ec;
-  co_await wake->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  // Woken by an answer, the timeout, or a change of deadline (hold_for_person,
+  // release_to_caller): only the first two end the wait.
+  for (;;) {
+    boost::system::error_code ec;
+    co_await wake->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    const auto waiting = pending_.find(request_id);
+    if (waiting == pending_.end() || waiting->second.answer) break;
+    if (!waiting->second.held && wake->expiry() <= std::chrono::steady_clock::now()) break;
+  }
   auto it = pending_.find(request_id);
   Json answer = decline_answer(action->kind);
   std::string how = "timeout";
@@ -641,6 +652,23 @@ void Session::resolve_pending(const std::string& decision, const std::string& wh
   refresh_status();
 }
 
+void Session::hold_for_person(const std::string& request_id) {
+  const auto it = pending_.find(request_id);
+  if (it == pending_.end() || it->second.answer || it->second.held) return;
+  it->second.held = true;
+  it->second.wake->expires_at(std::chrono::steady_clock::time_point::max());
+  changes_.publish(change::kActions);  // its deadline is gone: news for a poller
+}
+
+void Session::release_to_caller(const std::string& request_id) {
+  const auto it = pending_.find(request_id);
+  if (it == pending_.end() || it->second.answer) return;
+  it->second.held = false;
+  it->second.expires_ms = now_ms() + settings_.approval_timeout_ms;
+  it->second.wake->expires_after(std::chrono::milliseconds(settings_.approval_timeout_ms));
+  touched(change::kActions);  // its new deadline is news for a poller
+}
+
 void Session::respond_permission(const PermissionAnswer& answer) {
   auto it = pending_.find(answer.request_id);
   if (it == pending_.end() || it->second.answer) {
@@ -653,6 +681,7 @@ void Session::respond_permission(const PermissionAnswer& answer) {
                                      answer.network_policy_amendment);
   Json data = {{"requestId", pending.request_id}, {"decision", answer.decision}};
   if (answer.deny_message) data["denyMessage"] = *answer.deny_message;
+  if (answer.answered_by) data["by"] = *answer.answered_by;
   record({.type = "approval_result", .data = data, .pinned = true});
   pending.wake->cancel();
   refresh_status();
@@ -671,9 +700,9 @@ void Session::respond_user_input(const UserInputAnswer& answer) {
         "request " + pending.request_id + " is an approval: answer it with respond_permission");
   }
   pending.answer = user_input_answer(answer.answers);
-  record({.type = "approval_result",
-          .data = {{"requestId", pending.request_id}, {"answers", answer.answers}},
-          .pinned = true});
+  Json data = {{"requestId", pending.request_id}, {"answers", answer.answers}};
+  if (answer.answered_by) data["by"] = *answer.answered_by;
+  record({.type = "approval_result", .data = std::move(data), .pinned = true});
   pending.wake->cancel();
   refresh_status();
 }

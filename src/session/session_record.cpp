@@ -50,20 +50,26 @@ std::size_t Session::open_actions() const {
 
 bool Session::open_action_since(std::int64_t cursor) const {
   return std::any_of(pending_.begin(), pending_.end(), [cursor](const auto& entry) {
-    return !entry.second.answer && entry.second.event_id >= cursor;
+    // One a person is being asked about waits for the person, not the caller.
+    return !entry.second.answer && !entry.second.held && entry.second.event_id >= cursor;
   });
+}
+
+Json Session::action_json(const PendingAction& pending) const {
+  // A held action has no deadline while a person is asked about it.
+  Json action = {{"requestId", pending.request_id},
+                 {"kind", to_string(pending.kind)},
+                 {"createdAt", pending.created_ms},
+                 {"expiresAt", pending.held ? Json() : Json(pending.expires_ms)}};
+  if (pending.held) action["heldForPerson"] = true;
+  action.update(pending.details);
+  return action;
 }
 
 Json Session::actions_json() const {
   Json actions = Json::array();
   for (const auto& [request_id, pending] : pending_) {
-    if (pending.answer) continue;
-    Json action = {{"requestId", request_id},
-                   {"kind", to_string(pending.kind)},
-                   {"createdAt", pending.created_ms},
-                   {"expiresAt", pending.expires_ms}};
-    action.update(pending.details);
-    actions.push_back(std::move(action));
+    if (!pending.answer) actions.push_back(action_json(pending));
   }
   return actions;
 }
@@ -74,8 +80,9 @@ std::string Session::interaction_state() const {
 }
 
 std::string Session::recommended_next_action() const {
+  // One held for a person is the person's to answer: the caller's move is to wait.
   for (const auto& [request_id, pending] : pending_) {
-    if (!pending.answer) {
+    if (!pending.answer && !pending.held) {
       return pending.kind == ActionKind::user_input ? "respond_user_input" : "respond_permission";
     }
   }

@@ -36,6 +36,7 @@ Json item_summary(const Json& item) {
   if (item.contains("changes") && item["changes"].is_array()) {
     Json changes = Json::array();
     for (const auto& change : item["changes"]) {
+      if (!change.is_object()) continue;
       changes.push_back(
           {{"path", change.value("path", Json())}, {"kind", change.value("kind", Json())}});
     }
@@ -86,6 +87,7 @@ void TurnTracker::begin_turn(bool structured, std::string cwd) {
   streamed_text_.clear();
   outcome_.reset();
   commands_.clear();
+  file_changes_.clear();
 }
 
 void TurnTracker::complete_command_approval(Json& details) const {
@@ -94,6 +96,12 @@ void TurnTracker::complete_command_approval(Json& details) const {
   for (const auto& [key, value] : item->second.items()) {
     if (!details.contains(key) || details[key].is_null()) details[key] = value;
   }
+}
+
+void TurnTracker::complete_file_change_approval(Json& details) const {
+  const auto item = file_changes_.find(util::string_field(details, "itemId"));
+  if (item == file_changes_.end() || details.contains("changes")) return;
+  details["changes"] = item->second;
 }
 
 std::optional<Event> TurnTracker::on_notification(const std::string& method, const Json& params) {
@@ -132,6 +140,19 @@ std::optional<Event> TurnTracker::on_notification(const std::string& method, con
       for (const char* key : {"command", "cwd"}) {
         if (item.contains(key)) command[key] = item[key];
       }
+    }
+    if (type == "fileChange" && method == "item/started" && item.contains("changes") &&
+        item["changes"].is_array()) {
+      Json changes = Json::array();
+      for (const auto& change : item["changes"]) {
+        if (!change.is_object()) continue;
+        Json kept = Json::object();
+        for (const char* key : {"path", "kind", "diff"}) {
+          if (change.contains(key)) kept[key] = change[key];
+        }
+        changes.push_back(std::move(kept));
+      }
+      file_changes_[util::string_field(item, "id")] = std::move(changes);
     }
     if (type == "commandExecution" || type == "fileChange" || type == "mcpToolCall" ||
         type == "dynamicToolCall" || type == "webSearch") {

@@ -37,6 +37,18 @@ mcp::ToolDefinition bind(Json descriptor, session::SessionManager& sessions, Jso
           }};
 }
 
+using WatchingHandler = asio::awaitable<mcp::ToolReply> (*)(session::SessionManager&, Json,
+                                                            mcp::ToolCallContext&, SessionWatcher);
+
+// codex and codex_reply: they tell `watch` of the session they start a turn on.
+mcp::ToolDefinition bind(Json descriptor, session::SessionManager& sessions,
+                         WatchingHandler handler, SessionWatcher watch) {
+  return {std::move(descriptor), [&sessions, handler, watch = std::move(watch)](
+                                     Json arguments, mcp::ToolCallContext& context) {
+            return with_contract_errors(handler(sessions, std::move(arguments), context, watch));
+          }};
+}
+
 asio::awaitable<mcp::ToolReply> setup(const Toolbox& box, Json arguments,
                                       mcp::ToolCallContext& context) {
   co_return in_reading_order(co_await setup_report(box, std::move(arguments), context));
@@ -50,8 +62,8 @@ std::vector<mcp::ToolDefinition> make_tools(const Toolbox& box) {
   tools.push_back({codex_setup_descriptor(), [&box](Json arguments, mcp::ToolCallContext& context) {
                      return with_contract_errors(setup(box, std::move(arguments), context));
                    }});
-  tools.push_back(bind(codex_descriptor(), sessions, start_session));
-  tools.push_back(bind(codex_reply_descriptor(), sessions, reply_session));
+  tools.push_back(bind(codex_descriptor(), sessions, start_session, box.watch));
+  tools.push_back(bind(codex_reply_descriptor(), sessions, reply_session, box.watch));
   tools.push_back(bind(codex_session_descriptor(), sessions, manage_sessions));
   tools.push_back(bind(codex_check_descriptor(), sessions, check_session));
   return tools;

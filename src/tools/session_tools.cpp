@@ -128,11 +128,12 @@ asio::awaitable<void> refuse_unsupported_settings(session::SessionManager& manag
 }  // namespace
 
 asio::awaitable<Reply> start_session(session::SessionManager& manager, Json arguments,
-                                     mcp::ToolCallContext& context) {
+                                     mcp::ToolCallContext& context, SessionWatcher watch) {
   auto request = decode_start(arguments);
   const auto turn = request.turn;
   co_await refuse_unsupported_settings(manager, request.turn.approval_policy);
   auto session = co_await manager.create();
+  if (watch) watch(session);
   // A caller that gives up (notifications/cancelled) ends only its own wait: the start
   // goes on, so the session reaches running (or error) instead of staying `starting`,
   // and codex_session list finds it.
@@ -142,11 +143,12 @@ asio::awaitable<Reply> start_session(session::SessionManager& manager, Json argu
 }
 
 asio::awaitable<Reply> reply_session(session::SessionManager& manager, Json arguments,
-                                     mcp::ToolCallContext& context) {
+                                     mcp::ToolCallContext& context, SessionWatcher watch) {
   auto request = decode_reply(arguments);
   manager.ensure_accepting_work();
   co_await refuse_unsupported_settings(manager, request.turn.approval_policy);
   auto session = manager.find(request.session_id);
+  if (watch) watch(session);
   const auto turn = request.turn;
   // As for a start: a resume and turn/start are not to be cut off halfway by the caller.
   co_await util::await_detached(manager.executor(), reply(session, std::move(request)));

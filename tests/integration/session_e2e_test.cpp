@@ -256,6 +256,11 @@ TEST_F(SessionE2E, FileChangeApprovalIsAnAction) {
   const auto waiting = poll_until(sid, [](const Json& p) { return p.contains("actions"); });
   ASSERT_TRUE(waiting.contains("actions"));
   EXPECT_EQ(waiting["actions"][0]["kind"], "file_change_approval");
+  // The files and the diff, from the item (codex sends them there, not in the request).
+  const auto changes = waiting["actions"][0].value("changes", Json::array());
+  ASSERT_EQ(changes.size(), 1u) << waiting.dump();
+  EXPECT_TRUE(changes[0]["path"].get<std::string>().ends_with("hello.txt")) << changes.dump();
+  EXPECT_NE(changes[0]["diff"].get<std::string>().find("hello"), std::string::npos);
   const auto bad =
       server_->call_tool("codex_check", {{"action", "respond_permission"},
                                          {"sessionId", sid},

@@ -47,3 +47,15 @@ TEST(Options, ModeFromTheEnvironmentOrTheCommandLine) {
   EXPECT_EQ(parse({}).exit_code, 2);  // refused with a message, not ignored
   ::unsetenv("CODEX_MCP_MODE");
 }
+
+TEST(Options, ApprovalsFromTheEnvironmentOrTheCommandLine) {
+  ::unsetenv("CODEX_MCP_APPROVALS");
+  EXPECT_EQ(parse({}).options->approvals, "auto");
+  ::setenv("CODEX_MCP_APPROVALS", "person", 1);
+  EXPECT_EQ(parse({}).options->approvals, "person");
+  EXPECT_EQ(parse({"--approvals", "caller"}).options->approvals, "caller");
+  ::setenv("CODEX_MCP_APPROVALS", "nobody", 1);
+  EXPECT_EQ(parse({}).exit_code, 2);
+  ::unsetenv("CODEX_MCP_APPROVALS");
+  EXPECT_EQ(parse({"--approvals", "model"}).exit_code, 2);
+}

@@ -193,6 +193,22 @@ TEST_F(PeerTest, CallTimesOutAndCloseFailsPendingCalls) {
   EXPECT_EQ(closed_code, code::kConnectionClosed);
 }
 
+TEST_F(PeerTest, AnAbandonedCallIsReportedWithItsIdButNotOneThatWasAnswered) {
+  auto peer = make({.name = "child", .require_jsonrpc_field = false, .reply_to_malformed = false});
+  std::vector<std::int64_t> abandoned;
+  peer->on_call_abandoned([&](std::int64_t id, const std::string&) { abandoned.push_back(id); });
+  int timeout_code = 0, closed_code = 0;
+  asio::co_spawn(io, time_out_then_wait(peer, timeout_code, closed_code), asio::detached);
+  drain();
+  EXPECT_EQ(timeout_code, code::kRequestTimeout);
+  ASSERT_EQ(abandoned.size(), 1u);  // the call that timed out
+  EXPECT_EQ(abandoned[0], sent.at(0)["id"].get<std::int64_t>());
+  peer->close("app-server exited");  // the connection is gone: nobody to tell
+  drain();
+  EXPECT_EQ(closed_code, code::kConnectionClosed);
+  EXPECT_EQ(abandoned.size(), 1u);
+}
+
 TEST_F(PeerTest, ChildGarbageIsReportedButNeverAnswered) {
   auto peer = make({.name = "child", .require_jsonrpc_field = false, .reply_to_malformed = false});
   std::vector<std::string> problems;

@@ -143,3 +143,29 @@ TEST(TurnTracker, ACommandApprovalWithoutItsCommandTakesItFromTheItem) {
   tracker.complete_command_approval(stale);
   EXPECT_FALSE(stale.contains("command"));
 }
+
+TEST(TurnTracker, AFileChangeApprovalTakesItsChangesFromTheItem) {
+  // codex 0.169 sends the paths and diffs in item/started only, not in the request.
+  TurnTracker tracker;
+  tracker.begin_turn(false);
+  tracker.on_notification("item/started", {{"item",
+                                            {{"type", "fileChange"},
+                                             {"id", "call_1"},
+                                             {"changes", Json::array({{{"path", "/w/hello.txt"},
+                                                                       {"kind", {{"type", "add"}}},
+                                                                       {"diff", "hello\n"},
+                                                                       {"extra", 1}},
+                                                                      "garbage"})}}}});
+  Json request = {{"itemId", "call_1"}, {"reason", nullptr}};
+  tracker.complete_file_change_approval(request);
+  EXPECT_EQ(
+      request["changes"],
+      Json::array({{{"path", "/w/hello.txt"}, {"kind", {{"type", "add"}}}, {"diff", "hello\n"}}}));
+  Json other = {{"itemId", "call_2"}};
+  tracker.complete_file_change_approval(other);
+  EXPECT_FALSE(other.contains("changes"));
+  tracker.begin_turn(false);
+  Json stale = {{"itemId", "call_1"}};
+  tracker.complete_file_change_approval(stale);
+  EXPECT_FALSE(stale.contains("changes"));
+}

@@ -27,6 +27,10 @@ struct Options {
   std::string log_file;             ///< also log here (stderr always gets logs)
   std::string stdio_mode = "auto";  ///< --stdio-mode / CODEX_MCP_STDIO_MODE: auto|strict|off
   std::string mode = "auto";        ///< --mode / CODEX_MCP_MODE: auto|app-server|exec
+  /// --approvals / CODEX_MCP_APPROVALS: who answers approvals and questions. caller (the
+  /// calling model, codex_check), person (an elicitation dialog, when the client shows
+  /// one), auto (person for MCP tasks, caller otherwise).
+  std::string approvals = "auto";
   std::size_t max_line_bytes = 16u << 20;
   /// stdin EOF: how long running turns may finish before they are interrupted. Short:
   /// clients close stdin and SIGTERM 2 s later (the TypeScript SDK).

@@ -69,6 +69,11 @@ class Peer : public std::enable_shared_from_this<Peer> {
   void on_any_notification(AnyNotificationHandler handler);
   /// Called for every malformed line received (whether or not it is answered).
   void on_protocol_error(ProtocolErrorHandler handler);
+  /// Called when an outgoing call is given up before its answer (its caller was cancelled,
+  /// or it timed out): MCP tells the other side with notifications/cancelled.
+  void on_call_abandoned(std::function<void(std::int64_t id, const std::string& why)> handler) {
+    call_abandoned_ = std::move(handler);
+  }
 
   /// Feeds one received line (without its '\n').
   void receive_line(std::string_view line);
@@ -124,6 +129,7 @@ class Peer : public std::enable_shared_from_this<Peer> {
   AnyRequestHandler any_request_;
   AnyNotificationHandler any_notification_;
   ProtocolErrorHandler protocol_error_;
+  std::function<void(std::int64_t id, const std::string& why)> call_abandoned_;
   std::map<std::string, Incoming> incoming_;  // keyed by the id's JSON text
   std::unordered_map<std::int64_t, PendingCall*> pending_;
   std::int64_t next_id_ = 0;

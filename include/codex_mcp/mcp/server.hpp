@@ -17,6 +17,7 @@
 #include <boost/asio/any_io_executor.hpp>
 
 #include "codex_mcp/jsonrpc/peer.hpp"
+#include "codex_mcp/mcp/client_requests.hpp"
 #include "codex_mcp/mcp/envelope.hpp"
 #include "codex_mcp/mcp/resource.hpp"
 #include "codex_mcp/mcp/tool.hpp"
@@ -35,6 +36,8 @@ struct ServerInfo {
   std::string instructions;
 };
 
+class ClientChannel;
+
 class McpServer {
  public:
   McpServer(boost::asio::any_io_executor executor, ServerInfo info,
@@ -46,6 +49,9 @@ class McpServer {
   std::size_t requests_in_flight() const { return peer_->incoming_in_flight(); }
   /// The legacy version agreed in initialize (empty before it, and for modern clients).
   const std::string& protocol_version() const { return protocol_version_; }
+  /// Requests to the client on this connection (elicitation/create), for the layers above;
+  /// it stays usable (failing with kConnectionClosed) after the server is gone.
+  std::shared_ptr<ClientRequests> client_requests() const;
 
  private:
   /// A request whose result is fixed for the process: one serialised text per era.
@@ -68,6 +74,7 @@ class McpServer {
   std::string discover_text_;  ///< the DiscoverResult, serialised once
   std::shared_ptr<jsonrpc::Peer> peer_;
   std::string protocol_version_;
+  std::shared_ptr<ClientChannel> client_;
 };
 
 /// A tool's structured value as a CallToolResult (JSON text + structuredContent, the same

@@ -84,6 +84,7 @@ struct PendingAction {
   std::int64_t event_id = -1;  ///< its approval_request event
   std::optional<Json> answer;  ///< set by the caller (or the timeout) to release the request
   std::shared_ptr<boost::asio::steady_timer> wake;
+  bool held = false;  ///< shown to a person: no timeout until answered or released
 };
 
 class Session : public std::enable_shared_from_this<Session> {
@@ -158,6 +159,14 @@ class Session : public std::enable_shared_from_this<Session> {
   void respond_permission(const PermissionAnswer& answer);
   void respond_user_input(const UserInputAnswer& answer);
 
+  /// The pending action is shown to a person: its approval timeout is suspended until it is
+  /// answered (by the person or the caller), resolved (interrupt, cancel, turn over) or
+  /// released. No-op for an unknown or answered request.
+  void hold_for_person(const std::string& request_id);
+  /// The person did not answer: the action is the caller's again, with a fresh
+  /// approvalTimeoutMs. No-op for an unknown or answered request.
+  void release_to_caller(const std::string& request_id);
+
   EventRing& events() { return ring_; }
   std::int64_t consumed_cursor() const { return consumed_cursor_; }
   void set_consumed_cursor(std::int64_t cursor) {
@@ -166,7 +175,7 @@ class Session : public std::enable_shared_from_this<Session> {
   /// Requests still waiting for the caller (answered ones leave on the next loop turn).
   std::size_t open_actions() const;
   /// True when a request still waiting for the caller was asked at event `cursor` or later
-  /// (one a poller from `cursor` has not been shown yet).
+  /// (one a poller from `cursor` has not been shown yet). One held for a person is not.
   bool open_action_since(std::int64_t cursor) const;
 
   /// Waits until the session changes or `deadline` passes (changes().next()).
@@ -208,6 +217,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void set_status(Status status);
   void refresh_status();
   void persist_meta();
+  /// A pending request as actions_json() shows it.
+  Json action_json(const PendingAction& pending) const;
   void finish_turn(const TurnOutcome& outcome);
   boost::asio::awaitable<void> resume_thread();
   /// Always awaited at once by start/reply, whose frames own the arguments.

@@ -63,12 +63,14 @@ struct PermissionAnswer {
   std::vector<std::string> execpolicy_amendment{};
   std::optional<Json> network_policy_amendment{};
   std::optional<std::string> deny_message{};
+  std::optional<std::string> answered_by{};  ///< "person": a dialog, not the caller
 };
 
 /// The caller's answers to a question (codex_check respond_user_input).
 struct UserInputAnswer {
   std::string request_id{};
   Json answers{};
+  std::optional<std::string> answered_by{};
 };
 
 }  // namespace codex_mcp::session

@@ -62,6 +62,10 @@ class TurnTracker {
   /// Adds the `command` and `cwd` of its item to a command approval that lacks them
   /// (codex 0.80 sends them in item/started only, not in the request).
   void complete_command_approval(Json& details) const;
+  /// Adds the `changes` ({path, kind, diff} each) of its fileChange item to a file-change
+  /// approval: codex 0.169 sends them in item/started only, and whoever approves (the caller,
+  /// or a person in a dialog) needs to see them.
+  void complete_file_change_approval(Json& details) const;
 
  private:
   TurnOutcome finish(const Json& turn);
@@ -78,7 +82,8 @@ class TurnTracker {
   FileChanges files_;
   Json token_usage_;
   std::optional<TurnOutcome> outcome_;
-  std::map<std::string, Json> commands_;  ///< this turn's command items: id → {command, cwd}
+  std::map<std::string, Json> commands_;      ///< this turn's command items: id → {command, cwd}
+  std::map<std::string, Json> file_changes_;  ///< this turn's fileChange items: id → changes
 };
 
 }  // namespace codex_mcp::session

@@ -81,6 +81,8 @@ struct CheckRequest {
   std::optional<Json> network_policy_amendment;
   std::optional<std::string> deny_message;
   std::optional<Json> answers;
+  /// Who answered, when not the caller ("person": a dialog); said in the approval_result.
+  std::optional<std::string> answered_by;
 };
 
 /// The session's terms for what a call asked.

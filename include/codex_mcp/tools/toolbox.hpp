@@ -10,6 +10,7 @@
 #include "codex_mcp/codex/locate.hpp"
 #include "codex_mcp/codex/probe.hpp"
 #include "codex_mcp/session/session_manager.hpp"
+#include "codex_mcp/tools/person_approvals.hpp"
 #include "codex_mcp/tools/readiness.hpp"
 
 namespace codex_mcp::tools {
@@ -26,6 +27,8 @@ struct CodexView {
 
 struct Toolbox {
   session::SessionManager& sessions;
+  /// Told of every session codex or codex_reply starts a turn on (the person's dialogs).
+  SessionWatcher watch;
   CodexView codex;
   ServerConfig config;
 };
