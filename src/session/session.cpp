@@ -614,6 +614,12 @@ asio::awaitable<Json> Session::on_server_request(std::string method, Json params
 
   boost::system::error_code ec;
   co_await wake->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  // Held for a person: the timer was pushed to never; only an answer ends the wait.
+  for (auto held = pending_.find(request_id);
+       held != pending_.end() && held->second.held && !held->second.answer;
+       held = pending_.find(request_id)) {
+    co_await wake->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
   auto it = pending_.find(request_id);
   Json answer = decline_answer(action->kind);
   std::string how = "timeout";
@@ -684,6 +690,16 @@ void Session::respond_user_input(const tools::CheckRequest& request) {
           .pinned = true});
   pending.wake->cancel();
   refresh_status();
+}
+
+void Session::hold_for_person(const std::string& request_id) {
+  const auto it = pending_.find(request_id);
+  if (it == pending_.end() || it->second.answer || it->second.held) return;
+  it->second.held = true;
+  it->second.expires_ms = 0;  // actions_json: no expiry
+  // Cancels the pending wait too: on_server_request sees `held` and waits again, now
+  // without a deadline.
+  it->second.wake->expires_at(asio::steady_timer::time_point::max());
 }
 
 void Session::on_exit(int exit_code, const std::string& stderr_tail) {

@@ -60,7 +60,7 @@ Json Session::actions_json() const {
     Json action = {{"requestId", request_id},
                    {"kind", to_string(pending.kind)},
                    {"createdAt", pending.created_ms},
-                   {"expiresAt", pending.expires_ms}};
+                   {"expiresAt", pending.held ? Json(nullptr) : Json(pending.expires_ms)}};
     action.update(pending.details);
     actions.push_back(std::move(action));
   }

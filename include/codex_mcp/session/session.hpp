@@ -78,6 +78,7 @@ struct PendingAction {
   std::int64_t expires_ms = 0;
   std::int64_t event_id = -1;  ///< its approval_request event
   std::optional<Json> answer;  ///< set by the caller (or the timeout) to release the request
+  bool held = false;           ///< shown to a person: no approval timeout (hold_for_person)
   std::shared_ptr<boost::asio::steady_timer> wake;
 };
 
@@ -148,6 +149,11 @@ class Session : public std::enable_shared_from_this<Session> {
   /// Answers a pending approval / question; throws ToolError (REQUEST_NOT_FOUND, …).
   void respond_permission(const tools::CheckRequest& request);
   void respond_user_input(const tools::CheckRequest& request);
+  /// The pending action `request_id` is being shown to a person (a dialog): its approval
+  /// timeout is cancelled, and it waits until answered (by the person or the caller) or
+  /// resolved by an interrupt, a cancel or the end of the turn (the stuck-turn rule
+  /// included). No-op for an unknown or answered request.
+  void hold_for_person(const std::string& request_id);
 
   EventRing& events() { return ring_; }
   std::int64_t consumed_cursor() const { return consumed_cursor_; }
