@@ -79,6 +79,12 @@ ParseOutcome parse_options(int argc, const char* const* argv) {
       ->envname("CODEX_MCP_MODE")
       ->check(CLI::IsMember({"auto", "app-server", "exec"}))
       ->capture_default_str();
+  cli.add_option("--approvals", options.approvals,
+                 "Who answers codex's approvals and questions: caller (codex_check), person "
+                 "(a dialog, through elicitation), auto (person for tasks, caller otherwise)")
+      ->envname("CODEX_MCP_APPROVALS")
+      ->check(CLI::IsMember({"caller", "person", "auto"}))
+      ->capture_default_str();
   cli.add_option("--max-line-bytes", options.max_line_bytes,
                  "Largest accepted input message in bytes")
       ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30))
@@ -110,6 +116,9 @@ ParseOutcome parse_options(int argc, const char* const* argv) {
        &options.unload_after, 100, kMonth},
       {"--sweep-interval-ms", "CODEX_MCP_SWEEP_INTERVAL_MS",
        "How often the lifecycle rules and retention are applied", &options.sweep_interval, 100,
+       kMonth},
+      {"--task-ttl-ms", "CODEX_MCP_TASK_TTL_MS",
+       "How long a task (MCP tasks extension) is kept after its creation", &options.task_ttl, 1,
        kMonth}};
   for (auto& duration : durations) {
     duration.value = duration.target->count();
