@@ -18,6 +18,7 @@
 #include "codex_mcp/session/session_manager.hpp"
 #include "codex_mcp/tools/registry.hpp"
 #include "codex_mcp/tools/resources.hpp"
+#include "codex_mcp/tools/tasks.hpp"
 #include "codex_mcp/transport/fd_stream.hpp"
 #include "codex_mcp/version.hpp"
 
@@ -119,6 +120,9 @@ int run_server(const Options& options) {
                         tools::make_tools(sessions), tools::make_resources(sessions),
                         tools::make_resource_templates(sessions),
                         [&out](std::string line) { out.write_line(std::move(line)); });
+  // codex and codex_reply as MCP tasks, for modern clients that declare the extension.
+  const auto tasks = std::make_shared<tools::SessionTasks>(sessions, options);
+  server.set_task_source(tasks);
 
   // One shutdown path for every trigger. stdin EOF is graceful: what is in flight is
   // answered and running turns may finish, up to the drain timeout. A signal is prompt:
@@ -206,6 +210,7 @@ int run_server(const Options& options) {
   child_exits.async_wait(on_child_exit);
 
   sessions.start();
+  tasks->load();
   spdlog::info("codex-mcp {} serving MCP on stdio (state dir {})", kVersion, options.state_dir);
   run_until_stopped(io);
   // Shutting down: a client's next signal (Claude Code sends SIGTERM 100 ms after SIGINT)

@@ -151,6 +151,36 @@ asio::awaitable<Reply> reply_session(session::SessionManager& manager, Json argu
   co_return co_await answer_after_turn_start(session, turn, context);
 }
 
+asio::awaitable<std::shared_ptr<Session>> start_turn(session::SessionManager& manager,
+                                                     std::string tool, Json arguments) {
+  if (tool == "codex") {
+    auto request = decode_start(arguments);
+    co_await refuse_unsupported_settings(manager, request.turn.approval_policy);
+    auto session = co_await manager.create();
+    co_await util::await_detached(manager.executor(), start(session, std::move(request)));
+    co_return session;
+  }
+  auto request = decode_reply(arguments);
+  manager.ensure_accepting_work();
+  co_await refuse_unsupported_settings(manager, request.turn.approval_policy);
+  auto session = manager.find(request.session_id);
+  co_await util::await_detached(manager.executor(), reply(session, std::move(request)));
+  co_return session;
+}
+
+Reply finished_turn_reply(Session& session) {
+  Json out = session_summary(session);
+  if (!session.turn_running()) {
+    auto result = session.result_json();
+    if (!result.is_null()) {
+      out["completedAt"] = result["completedAt"];
+      result.erase("completedAt");
+      out["result"] = std::move(result);
+    }
+  }
+  return finish_reply(session, out, std::nullopt);
+}
+
 asio::awaitable<Json> manage_sessions(session::SessionManager& manager, Json arguments,
                                       mcp::ToolCallContext&) {
   const auto request = decode_session(arguments);

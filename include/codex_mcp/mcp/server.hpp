@@ -9,6 +9,7 @@
 // Threading: the loop's executor only.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -19,6 +20,7 @@
 #include "codex_mcp/jsonrpc/peer.hpp"
 #include "codex_mcp/mcp/envelope.hpp"
 #include "codex_mcp/mcp/resource.hpp"
+#include "codex_mcp/mcp/tasks.hpp"
 #include "codex_mcp/mcp/tool.hpp"
 
 namespace codex_mcp::mcp {
@@ -46,6 +48,8 @@ class McpServer {
   std::size_t requests_in_flight() const { return peer_->incoming_in_flight(); }
   /// The legacy version agreed in initialize (empty before it, and for modern clients).
   const std::string& protocol_version() const { return protocol_version_; }
+  /// Serves the tasks extension from `source` (advertised in server/discover from now on).
+  void set_task_source(std::shared_ptr<TaskSource> source);
 
  private:
   /// A request whose result is fixed for the process: one serialised text per era.
@@ -59,6 +63,12 @@ class McpServer {
   Json read_resource(const Json& params) const;
   boost::asio::awaitable<std::string> answer_tool_call(Json params);
   boost::asio::awaitable<std::string> call_tool(Json params);
+  /// tools/call answered with a task (the request declares the extension).
+  boost::asio::awaitable<std::string> call_tool_as_task(std::string name, Json arguments);
+  /// tasks/get, tasks/update, tasks/cancel: the era and capability checks, then `answer`.
+  void serve_task_method(
+      const std::string& method,
+      std::function<Json(const RequestEnvelope&, const std::string&, const Json&)> answer);
 
   ServerInfo info_;
   std::vector<ToolDefinition> tools_;
@@ -68,6 +78,7 @@ class McpServer {
   std::string discover_text_;  ///< the DiscoverResult, serialised once
   std::shared_ptr<jsonrpc::Peer> peer_;
   std::string protocol_version_;
+  std::shared_ptr<TaskSource> tasks_;
 };
 
 /// A tool's structured value as a CallToolResult (JSON text + structuredContent, the same
