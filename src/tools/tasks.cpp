@@ -250,7 +250,10 @@ bool SessionTasks::update(const std::string& task_id, const Json& input_response
   if (record->terminal()) return true;  // nothing waits any more: the answers are moot
   auto& answered = answered_[task_id];
   const auto actions = turn_actions(*record, *session);
-  for (const auto& [key, response] : input_responses.items()) {
+  for (const auto& item : input_responses.items()) {
+    // (Not a structured binding: clang 14 cannot capture one in the lambda below.)
+    const auto& key = item.key();
+    const auto& response = item.value();
     if (answered.contains(key)) continue;  // applied once; a repeat is ignored
     const auto action = std::find_if(actions.begin(), actions.end(), [&key](const Json& candidate) {
       return candidate.value("requestId", std::string()) == key;
