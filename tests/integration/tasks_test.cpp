@@ -298,4 +298,87 @@ TEST_F(TasksE2E, ATaskExpiresAfterItsTtl) {
   EXPECT_EQ(expired["error"]["code"], -32602) << expired.dump();
 }
 
+TEST_F(TasksE2E, AQuestionIsAnInputRequestAndItsAnswerReachesCodex) {
+  start_server(kFake, {"FAKE_CODEX_SCENARIO=user_input"});
+  const auto task = start_task(codex_arguments("ask me"));
+  ASSERT_EQ(task.value("resultType", ""), "task") << task.dump();
+  const std::string id = task["taskId"];
+  const auto waiting =
+      poll_task(id, [](const Json& t) { return t.value("status", "") != "working"; });
+  ASSERT_EQ(waiting["status"], "input_required") << waiting.dump();
+  const auto key = waiting["inputRequests"].items().begin().key();
+  const auto& schema = waiting["inputRequests"][key]["params"]["requestedSchema"];
+  EXPECT_TRUE(schema["properties"].contains("q1")) << schema.dump();
+  const Json answer = {{"action", "accept"}, {"content", {{"q1", "blue"}}}};
+  ask(*server_,
+      modern(next_id_++, "tasks/update", {{"taskId", id}, {"inputResponses", {{key, answer}}}}));
+  const auto done = poll_task(id, terminal);
+  ASSERT_EQ(done["status"], "completed") << done.dump();
+  EXPECT_NE(done["result"]["structuredContent"]["result"]["text"].get<std::string>().find("blue"),
+            std::string::npos)
+      << done.dump();
+}
+
+// The timeout rule: once shown to a person, an approval is not declined by the session's
+// approval timeout; the caller may still answer it through codex_check (first answer wins).
+TEST_F(TasksE2E, AnApprovalShownToAPersonOutlivesTheApprovalTimeoutAndTheCallerMayAnswerIt) {
+  start_server(kFake, {"FAKE_CODEX_SCENARIO=command_approval"});
+  auto arguments = codex_arguments("run something");
+  arguments["advanced"] = {{"approvalTimeoutMs", 300}};
+  const auto task = start_task(arguments);
+  ASSERT_EQ(task.value("resultType", ""), "task") << task.dump();
+  const std::string id = task["taskId"];
+  const auto waiting =
+      poll_task(id, [](const Json& t) { return t.value("status", "") != "working"; });
+  ASSERT_EQ(waiting["status"], "input_required") << waiting.dump();
+  const auto key = waiting["inputRequests"].items().begin().key();
+  // Well past the 300 ms timeout (a slow machine could only make this pass spuriously).
+  std::this_thread::sleep_for(1500ms);
+  const auto still = get(id)["result"];
+  EXPECT_EQ(still["status"], "input_required") << still.dump();
+  const auto sid = waiting["_meta"]["codex-mcp/sessionId"];
+  const auto answered = ask(*server_, modern(next_id_++, "tools/call",
+                                             {{"name", "codex_check"},
+                                              {"arguments",
+                                               {{"action", "respond_permission"},
+                                                {"sessionId", sid},
+                                                {"requestId", key},
+                                                {"decision", "accept"}}}}));
+  EXPECT_FALSE(answered["result"]["isError"].get<bool>()) << answered.dump();
+  // The person's later answer to the same key is ignored.
+  ask(*server_,
+      modern(next_id_++, "tasks/update",
+             {{"taskId", id},
+              {"inputResponses",
+               {{key, {{"action", "accept"}, {"content", {{"decision", "decline"}}}}}}}}));
+  const auto done = poll_task(id, terminal);
+  EXPECT_EQ(done["status"], "completed") << done.dump();
+  // The fake reports the decision it got: the caller's, not the person's later one.
+  EXPECT_EQ(done["result"]["structuredContent"]["result"]["text"], "decision: \"accept\"")
+      << done.dump();
+}
+
+TEST_F(TasksE2E, WithApprovalsForTheCallerTheTaskStaysWorkingAndSaysHowToAnswer) {
+  start_server(kFake, {"FAKE_CODEX_SCENARIO=command_approval", "CODEX_MCP_APPROVALS=caller"});
+  const auto task = start_task(codex_arguments("run something"));
+  ASSERT_EQ(task.value("resultType", ""), "task") << task.dump();
+  const auto waiting = poll_task(task["taskId"], [](const Json& t) {
+    return t.value("statusMessage", "").find("respond_permission") != std::string::npos;
+  });
+  EXPECT_EQ(waiting["status"], "working") << waiting.dump();
+  EXPECT_FALSE(waiting.contains("inputRequests"));
+}
+
+TEST_F(TasksE2E, AChildThatDiesMidTurnFailsTheTask) {
+  start_server(kFake, {"FAKE_CODEX_SCENARIO=crash_mid_turn"});
+  const auto task = start_task(codex_arguments("crash please"));
+  ASSERT_EQ(task.value("resultType", ""), "task") << task.dump();
+  const auto done = poll_task(task["taskId"], terminal);
+  ASSERT_EQ(done["status"], "failed") << done.dump();
+  EXPECT_EQ(done["error"]["code"], -32603);
+  EXPECT_NE(done["error"]["message"].get<std::string>().find("exited with code 3"),
+            std::string::npos)
+      << done.dump();
+}
+
 }  // namespace codex_mcp::testing
