@@ -168,7 +168,7 @@ asio::awaitable<std::shared_ptr<Session>> start_turn(session::SessionManager& ma
   co_return session;
 }
 
-Reply finished_turn_reply(Session& session) {
+Reply finished_turn_reply(const Session& session) {
   Json out = session_summary(session);
   if (!session.turn_running()) {
     auto result = session.result_json();
@@ -178,7 +178,11 @@ Reply finished_turn_reply(Session& session) {
       out["result"] = std::move(result);
     }
   }
-  return finish_reply(session, out, std::nullopt);
+  // Not marked delivered: the task keeps it, and the caller may not have seen it (a
+  // codex_check poll still shows it).
+  auto reply = in_reading_order(out);
+  fit_reply(reply, kDefaultMaxBytes);
+  return reply;
 }
 
 asio::awaitable<Json> manage_sessions(session::SessionManager& manager, Json arguments,

@@ -24,8 +24,8 @@ boost::asio::awaitable<mcp::ToolReply> check_session(session::SessionManager& ma
 boost::asio::awaitable<std::shared_ptr<session::Session>> start_turn(
     session::SessionManager& manager, std::string tool, Json arguments);
 /// The answer codex with waitForResult gives once the turn is over (summary, result), in
-/// reading order and within the default cap.
-mcp::ToolReply finished_turn_reply(session::Session& session);
+/// reading order and within the default cap. The session's result is not marked delivered.
+mcp::ToolReply finished_turn_reply(const session::Session& session);
 /// codex_setup: the readiness report.
 boost::asio::awaitable<Json> setup_report(session::SessionManager& manager, Json arguments,
                                           mcp::ToolCallContext& context);
