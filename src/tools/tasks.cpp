@@ -195,45 +195,41 @@ std::optional<mcp::TaskView> SessionTasks::get(const std::string& task_id, bool 
   return view_of(*record, *session, person_can_answer);
 }
 
-mcp::TaskView SessionTasks::view_of(TaskRecord& record_ref, Session& session_ref,
-                                    bool person_can_answer) {
-  auto* record = &record_ref;
-  auto* session = &session_ref;
-  const auto& task_id = record->task_id;
-  refresh(*record, *session);
+mcp::TaskView SessionTasks::view_of(TaskRecord& record, Session& session, bool person_can_answer) {
+  refresh(record, session);
   mcp::TaskView view;
-  view.status = record->status;
-  view.status_message = record->status_message;
-  view.created_ms = record->created_ms;
-  view.updated_ms = record->updated_ms;
-  view.ttl_ms = record->ttl_ms;
+  view.status = record.status;
+  view.status_message = record.status_message;
+  view.created_ms = record.created_ms;
+  view.updated_ms = record.updated_ms;
+  view.ttl_ms = record.ttl_ms;
   view.poll_interval_ms = kPollIntervalMs;
-  view.meta = {{kSessionMetaKey, record->session_id}};
-  if (!record->turn_id.empty()) view.meta[kTurnMetaKey] = record->turn_id;
-  if (record->terminal()) {
-    if (record->status == "completed") view.result = record->result.dump();
-    view.error = record->error;
+  view.meta = {{kSessionMetaKey, record.session_id}};
+  if (!record.turn_id.empty()) view.meta[kTurnMetaKey] = record.turn_id;
+  if (record.terminal()) {
+    if (record.status == "completed") view.result = record.result.dump();
+    view.error = record.error;
     return view;
   }
-  view.updated_ms = std::max(record->updated_ms, session->updated_ms());
-  view.status_message = progress_message(*session) + session_note(*record);
-  const auto actions = turn_actions(*record, *session);
+  view.updated_ms = std::max(record.updated_ms, session.updated_ms());
+  view.status_message = progress_message(session) + session_note(record);
+  const auto actions = turn_actions(record, session);
   if (actions.empty()) return view;
   if (!person_ || !person_can_answer) {
     // The caller answers: the model reads this in the task panel / its next poll.
     view.status_message +=
         "; answer with codex_check respond_permission / respond_user_input "
         "(sessionId " +
-        record->session_id + ", requestId " + actions[0].value("requestId", std::string()) + ")";
+        record.session_id + ", requestId " + actions[0].value("requestId", std::string()) + ")";
     return view;
   }
-  auto& answered = answered_[task_id];
+  auto& answered = answered_[record.task_id];
   Json requests = Json::object();
   for (const auto& action : actions) {
     const auto key = action.value("requestId", std::string());
     if (key.empty() || answered.contains(key)) continue;
     // Shown to a person from now on: the approval timeout no longer runs for it.
-    session->hold_for_person(key);
+    session.hold_for_person(key);
     requests[key] = {{"method", "elicitation/create"}, {"params", approval_form(action)}};
   }
   if (requests.empty()) return view;
