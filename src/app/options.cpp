@@ -118,6 +118,9 @@ ParseOutcome parse_options(int argc, const char* const* argv) {
        &options.unload_after, 100, kMonth},
       {"--sweep-interval-ms", "CODEX_MCP_SWEEP_INTERVAL_MS",
        "How often the lifecycle rules and retention are applied", &options.sweep_interval, 100,
+       kMonth},
+      {"--task-ttl-ms", "CODEX_MCP_TASK_TTL_MS",
+       "How long a task (MCP tasks extension) is kept after its creation", &options.task_ttl, 1,
        kMonth}};
   for (auto& duration : durations) {
     duration.value = duration.target->count();

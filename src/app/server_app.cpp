@@ -21,6 +21,7 @@
 #include "codex_mcp/tools/refusals.hpp"
 #include "codex_mcp/tools/registry.hpp"
 #include "codex_mcp/tools/resources.hpp"
+#include "codex_mcp/tools/tasks.hpp"
 #include "codex_mcp/transport/fd_stream.hpp"
 #include "codex_mcp/version.hpp"
 
@@ -163,6 +164,13 @@ int run_server(const Options& options) {
                         tools::make_resource_templates(toolbox),
                         [&out](std::string line) { out.write_line(std::move(line)); });
   person->connect(server.client_requests());
+  // codex and codex_reply as MCP tasks, for modern clients that declare the extension.
+  // A task never outlives the session it follows: its ttl is at most the retention age.
+  auto task_ttl = options.task_ttl;
+  if (options.retention_age.count() > 0) task_ttl = std::min(task_ttl, options.retention_age);
+  const auto tasks = std::make_shared<tools::SessionTasks>(
+      sessions, tools::TaskOptions{.person = options.approvals != "caller", .ttl = task_ttl});
+  server.set_task_source(tasks);
 
   // One shutdown path for every trigger. stdin EOF is graceful: what is in flight is
   // answered and running turns may finish, up to the drain timeout. A signal is prompt:
@@ -250,6 +258,7 @@ int run_server(const Options& options) {
   child_exits.async_wait(on_child_exit);
 
   sessions.start();
+  tasks->load();
   spdlog::info("codex-mcp {} serving MCP on stdio (state dir {})", kVersion, options.state_dir);
   run_until_stopped(io);
   // Shutting down: a client's next signal (Claude Code sends SIGTERM 100 ms after SIGINT)

@@ -76,6 +76,8 @@ class ClientChannel : public ClientRequests {
 
 namespace {
 
+constexpr const char* kTaskNotFound = "Failed to retrieve task: Task not found";
+
 // The lists and discover are fixed for the life of the process and hold nothing about the
 // caller; a read may report live facts about this machine (state dir, config).
 constexpr CacheHint kFixedCache{.ttl_ms = 300'000, .scope = "public"};
@@ -155,6 +157,29 @@ McpServer::McpServer(asio::any_io_executor executor, ServerInfo info,
   });
   peer_->on_request_serialized("tools/call",
                                [this](Json params) { return answer_tool_call(std::move(params)); });
+  // The tasks extension: answered only to modern requests that declare it (legacy ones get
+  // -32601 as before the extension existed; modern ones without it -32021).
+  serve_task_method("tasks/get",
+                    [this](const RequestEnvelope& envelope, const std::string& id, const Json&) {
+                      const auto view = tasks_->get(id, declares_form_elicitation(envelope));
+                      if (!view) throw RpcError(jsonrpc::code::kInvalidParams, kTaskNotFound);
+                      return task_json(id, *view);
+                    });
+  serve_task_method("tasks/update",
+                    [this](const RequestEnvelope&, const std::string& id, const Json& params) {
+                      const auto responses = params.value("inputResponses", Json::object());
+                      if (!tasks_->update(id, responses.is_object() ? responses : Json::object())) {
+                        throw RpcError(jsonrpc::code::kInvalidParams, kTaskNotFound);
+                      }
+                      return Json::object();
+                    });
+  serve_task_method("tasks/cancel",
+                    [this](const RequestEnvelope&, const std::string& id, const Json&) {
+                      if (!tasks_->cancel(id)) {
+                        throw RpcError(jsonrpc::code::kInvalidParams, kTaskNotFound);
+                      }
+                      return Json::object();
+                    });
   peer_->on_notification("notifications/initialized",
                          [](const Json&) { spdlog::debug("client initialized"); });
   peer_->on_notification("notifications/cancelled", [this](const Json& params) {
@@ -169,6 +194,37 @@ std::shared_ptr<ClientRequests> McpServer::client_requests() const {
   return client_;
 }
 
+void McpServer::set_task_source(std::shared_ptr<TaskSource> source) {
+  tasks_ = std::move(source);
+  discover_text_ = to_line(modern_.stamp(discover(), kFixedCache));
+}
+
+void McpServer::serve_task_method(
+    const std::string& method,
+    std::function<Json(const RequestEnvelope&, const std::string&, const Json&)> answer) {
+  peer_->on_request_immediate(
+      method, [this, method, answer = std::move(answer)](const Json& params) -> std::string {
+        const auto envelope = read_envelope(params);
+        if (!envelope || !tasks_) {
+          throw RpcError(jsonrpc::code::kMethodNotFound, "Method not found: " + method);
+        }
+        if (!declares_tasks(*envelope)) {
+          throw RpcError(
+              kMissingRequiredClientCapability,
+              method + " needs the " + std::string(kTasksExtension) +
+                  " extension declared in this request's clientCapabilities",
+              Json{{"requiredCapabilities",
+                    {{"extensions", {{std::string(kTasksExtension), Json::object()}}}}}});
+        }
+        const auto id = params.find("taskId");
+        if (id == params.end() || !id->is_string()) {
+          throw RpcError(jsonrpc::code::kInvalidParams,
+                         "Invalid params: \"taskId\" must be a string");
+        }
+        return to_line(modern_.stamp(answer(*envelope, id->get<std::string>(), params)));
+      });
+}
+
 void McpServer::serve_fixed(const std::string& method, const Json& result) {
   peer_->on_request_immediate(
       method, [legacy = to_line(result), modern = to_line(modern_.stamp(result, kFixedCache))](
@@ -180,12 +236,15 @@ Json McpServer::discover() const {
       {"supportedVersions", modern_protocol_versions()},
       {"capabilities", capabilities()},
   };
+  if (tasks_) {
+    result["capabilities"]["extensions"] = {{std::string(kTasksExtension), Json::object()}};
+  }
   if (!info_.instructions.empty()) result["instructions"] = info_.instructions;
   return result;
 }
 
 Json McpServer::capabilities() {
-  // Only what is served; no tasks extension yet (tool calls answer synchronously).
+  // Only what is served (the tasks extension is added to server/discover's: modern only).
   return {{"tools", {{"listChanged", false}}},
           {"resources", {{"subscribe", false}, {"listChanged", false}}}};
 }
@@ -263,7 +322,16 @@ Json McpServer::read_resource(const Json& params) const {
 }
 
 asio::awaitable<std::string> McpServer::answer_tool_call(Json params) {
-  const bool modern = read_envelope(params).has_value();
+  const auto envelope = read_envelope(params);
+  const bool modern = envelope.has_value();
+  // A task only for a request that declares the extension itself, and only for the tools
+  // the source runs as tasks; everything else is answered as before.
+  if (modern && tasks_ && declares_tasks(*envelope) && params.contains("name") &&
+      params["name"].is_string() && tasks_->runs_as_task(params["name"].get<std::string>())) {
+    auto arguments = params.value("arguments", Json::object());
+    if (arguments.is_null()) arguments = Json::object();
+    co_return co_await call_tool_as_task(params["name"].get<std::string>(), std::move(arguments));
+  }
   auto result = co_await call_tool(std::move(params));
   co_return modern ? modern_.stamp_serialized(result) : result;
 }
@@ -308,6 +376,37 @@ asio::awaitable<std::string> McpServer::call_tool(Json params) {
     spdlog::error("tool {} failed: {}", name, e.what());
     co_return make_tool_error("INTERNAL", e.what());
   }
+}
+
+asio::awaitable<std::string> McpServer::call_tool_as_task(std::string name, Json arguments) {
+  // A start that fails (a bad argument, no codex, a busy or unknown session) is answered
+  // with the tool's isError result at once, not with a task: no turn exists for a task to
+  // follow, the model needs the message to fix its call now, and a task born failed would
+  // only cost the client a poll and hide the message in a background notification.
+  if (!arguments.is_object()) {
+    co_return modern_.stamp_serialized(
+        make_tool_error("INVALID_ARGUMENT", "arguments must be a JSON object"));
+  }
+  std::pair<std::string, TaskView> started;
+  try {
+    started = co_await tasks_->start(name, std::move(arguments));
+  } catch (const ToolError& e) {
+    co_return modern_.stamp_serialized(make_tool_error(e.code(), e.what()));
+  } catch (const boost::system::system_error& e) {
+    if (e.code() == asio::error::operation_aborted) throw;  // cancelled: no reply at all
+    spdlog::error("tool {} failed: {}", name, e.what());
+    co_return modern_.stamp_serialized(make_tool_error("INTERNAL", e.what()));
+  } catch (const RpcError& e) {
+    co_return modern_.stamp_serialized(
+        make_tool_error(tool_error_code(e), std::string("codex app-server: ") + e.what()));
+  } catch (const std::exception& e) {
+    spdlog::error("tool {} failed: {}", name, e.what());
+    co_return modern_.stamp_serialized(make_tool_error("INTERNAL", e.what()));
+  }
+  // The task object itself is the result, with its own resultType.
+  auto task = modern_.stamp(task_json(started.first, started.second));
+  task["resultType"] = "task";
+  co_return to_line(task);
 }
 
 }  // namespace codex_mcp::mcp

@@ -105,7 +105,9 @@ Json compat_report() {
             {"outputSchema", true},
             {"images", true},
             {"profiles", true},
-            {"execFallback", true}}},
+            {"execFallback", true},
+            // MCP 2026-07-28 tasks extension: codex/codex_reply as tasks (docs/tools.md).
+            {"tasks", true}}},
           {"differences",
            {std::string("approvalPolicy on-failure is taken by codex 0.140 and older only "
                         "(codex removed it in 0.150): refused for newer releases, naming the "

@@ -8,6 +8,7 @@
 #include "codex_mcp/codex/release.hpp"
 #include "codex_mcp/session/poll_view.hpp"
 #include "codex_mcp/tools/choices.hpp"
+#include "codex_mcp/tools/error_codes.hpp"
 #include "codex_mcp/tools/reply.hpp"
 #include "codex_mcp/tools/requests.hpp"
 #include "codex_mcp/tools/waiting.hpp"
@@ -153,6 +154,51 @@ asio::awaitable<Reply> reply_session(session::SessionManager& manager, Json argu
   // As for a start: a resume and turn/start are not to be cut off halfway by the caller.
   co_await util::await_detached(manager.executor(), reply(session, std::move(request)));
   co_return co_await answer_after_turn_start(session, turn, context);
+}
+
+namespace {
+
+asio::awaitable<std::shared_ptr<Session>> start_turn_of(session::SessionManager& manager,
+                                                        std::string tool, Json arguments) {
+  if (tool == "codex") {
+    auto request = decode_start(arguments);
+    co_await refuse_unsupported_settings(manager, request.turn.approval_policy);
+    auto session = co_await manager.create();
+    auto spec = to_session(request);  // (named: GCC 12 mishandles temporaries in co_await)
+    co_await util::await_detached(manager.executor(), start(session, std::move(spec)));
+    co_return session;
+  }
+  auto request = decode_reply(arguments);
+  manager.ensure_accepting_work();
+  co_await refuse_unsupported_settings(manager, request.turn.approval_policy);
+  auto session = manager.find(request.session_id);
+  co_await util::await_detached(manager.executor(), reply(session, std::move(request)));
+  co_return session;
+}
+
+}  // namespace
+
+asio::awaitable<std::shared_ptr<Session>> start_turn(session::SessionManager& manager,
+                                                     std::string tool, Json arguments) {
+  // The tools' errors, as the tools give them.
+  return with_contract_errors(start_turn_of(manager, std::move(tool), std::move(arguments)));
+}
+
+Reply finished_turn_reply(const Session& session) {
+  Json out = session_summary(session);
+  if (!session.turn_running()) {
+    auto result = session.result_json();
+    if (!result.is_null()) {
+      out["completedAt"] = result["completedAt"];
+      result.erase("completedAt");
+      out["result"] = std::move(result);
+    }
+  }
+  // Not marked delivered: the task keeps it, and the caller may not have seen it (a
+  // codex_check poll still shows it).
+  auto reply = in_reading_order(out);
+  fit_reply(reply, kDefaultMaxBytes);
+  return reply;
 }
 
 asio::awaitable<Json> manage_sessions(session::SessionManager& manager, Json arguments,

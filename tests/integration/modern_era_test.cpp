@@ -79,7 +79,8 @@ TEST(ModernEra, DiscoverAnswersWithTheModernRevisionWhatWeServeAndWhoWeAre) {
   EXPECT_EQ(result["supportedVersions"], Json::array({"2026-07-28"}));
   EXPECT_TRUE(result["capabilities"]["tools"].is_object());
   EXPECT_TRUE(result["capabilities"]["resources"].is_object());
-  EXPECT_FALSE(result["capabilities"].contains("extensions"));  // no tasks until they are served
+  EXPECT_EQ(result["capabilities"]["extensions"],
+            Json({{"io.modelcontextprotocol/tasks", Json::object()}}));
   EXPECT_FALSE(result["capabilities"].contains("prompts"));
   EXPECT_FALSE(result["instructions"].get<std::string>().empty());
   EXPECT_FALSE(result.contains("serverInfo"));  // identity goes in _meta only
@@ -241,6 +242,8 @@ class ModernEraE2E : public E2EFixture {};
 
 // What Claude Code does once discover answers: no initialize, the envelope on every request,
 // and tools/call _meta with its own keys and a progress token. The turn runs for real.
+// Without the tasks extension (as `claude -p` declares it): the call waits for the result
+// (tasks_test.cpp has the interactive CLI's tasks).
 TEST_F(ModernEraE2E, ACodexTurnRunsTheWayClaudeCodeCallsItWithProgress) {
   start_model({{"rules",
                 {{{"when", {{"userTextContains", "modern"}}},
@@ -250,16 +253,19 @@ TEST_F(ModernEraE2E, ACodexTurnRunsTheWayClaudeCodeCallsItWithProgress) {
   ASSERT_TRUE(
       answer(*server_, modern("server-discover-probe-1", "server/discover")).contains("result"));
   ASSERT_EQ(answer(*server_, modern(1, "tools/list"))["result"]["tools"].size(), 5u);
-  const auto response =
-      answer(*server_, modern(2, "tools/call",
-                              {{"name", "codex"},
-                               {"arguments",
-                                {{"prompt", "a modern question"},
-                                 {"approvalPolicy", "never"},
-                                 {"sandbox", "read-only"},
-                                 {"cwd", (root_ / "work").string()},
-                                 {"advanced", {{"waitForResult", 60000}}}}}},
-                              {{"claudecode/toolUseId", "toolu_01"}, {"progressToken", 1}}));
+  const auto response = answer(*server_, modern(2, "tools/call",
+                                                {{"name", "codex"},
+                                                 {"arguments",
+                                                  {{"prompt", "a modern question"},
+                                                   {"approvalPolicy", "never"},
+                                                   {"sandbox", "read-only"},
+                                                   {"cwd", (root_ / "work").string()},
+                                                   {"advanced", {{"waitForResult", 60000}}}}}},
+                                                {{"claudecode/toolUseId", "toolu_01"},
+                                                 {"progressToken", 1},
+                                                 {kCapabilitiesKey,
+                                                  {{"roots", {{"listChanged", true}}},
+                                                   {"elicitation", {{"form", Json::object()}}}}}}));
   const auto& result = response["result"];
   EXPECT_EQ(result["resultType"], "complete");
   EXPECT_EQ(result["structuredContent"]["result"]["text"], "modern answer") << result.dump();

@@ -47,6 +47,9 @@ struct Options {
   std::chrono::milliseconds retention_age{7LL * 24 * 3600 * 1000};
   std::size_t retention_sessions = 200;
   std::uintmax_t retention_bytes = std::uintmax_t{1024} << 20;
+  /// --task-ttl-ms / CODEX_MCP_TASK_TTL_MS: how long a task (MCP tasks extension) is kept
+  /// after its creation; never longer than the session retention age.
+  std::chrono::milliseconds task_ttl{7LL * 24 * 3600 * 1000};
   std::vector<std::string> warnings;  ///< configuration problems worth reporting (not fatal)
   Subcommand subcommand;
 };

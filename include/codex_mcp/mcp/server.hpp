@@ -9,6 +9,7 @@
 // Threading: the loop's executor only.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -20,6 +21,7 @@
 #include "codex_mcp/mcp/client_requests.hpp"
 #include "codex_mcp/mcp/envelope.hpp"
 #include "codex_mcp/mcp/resource.hpp"
+#include "codex_mcp/mcp/tasks.hpp"
 #include "codex_mcp/mcp/tool.hpp"
 
 namespace codex_mcp::mcp {
@@ -52,6 +54,8 @@ class McpServer {
   /// Requests to the client on this connection (elicitation/create), for the layers above;
   /// it stays usable (failing with kConnectionClosed) after the server is gone.
   std::shared_ptr<ClientRequests> client_requests() const;
+  /// Serves the tasks extension from `source` (advertised in server/discover from now on).
+  void set_task_source(std::shared_ptr<TaskSource> source);
 
  private:
   /// A request whose result is fixed for the process: one serialised text per era.
@@ -65,6 +69,12 @@ class McpServer {
   Json read_resource(const Json& params) const;
   boost::asio::awaitable<std::string> answer_tool_call(Json params);
   boost::asio::awaitable<std::string> call_tool(Json params);
+  /// tools/call answered with a task (the request declares the extension).
+  boost::asio::awaitable<std::string> call_tool_as_task(std::string name, Json arguments);
+  /// tasks/get, tasks/update, tasks/cancel: the era and capability checks, then `answer`.
+  void serve_task_method(
+      const std::string& method,
+      std::function<Json(const RequestEnvelope&, const std::string&, const Json&)> answer);
 
   ServerInfo info_;
   std::vector<ToolDefinition> tools_;
@@ -75,6 +85,7 @@ class McpServer {
   std::shared_ptr<jsonrpc::Peer> peer_;
   std::string protocol_version_;
   std::shared_ptr<ClientChannel> client_;
+  std::shared_ptr<TaskSource> tasks_;
 };
 
 /// A tool's structured value as a CallToolResult (JSON text + structuredContent, the same
