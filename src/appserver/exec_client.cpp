@@ -8,7 +8,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "codex_mcp/appserver/exec_events.hpp"
-#include "codex_mcp/appserver/toml.hpp"
+#include "codex_mcp/codex/toml.hpp"
 #include "codex_mcp/process/child_process.hpp"
 #include "codex_mcp/util/json_fields.hpp"
 #include "codex_mcp/util/json_parse.hpp"
@@ -49,7 +49,7 @@ std::vector<std::string> exec_args(const CodexCommand& command, const AppServerS
   if (const auto summary = util::string_field(turn, "summary"); !summary.empty()) {
     overrides["model_reasoning_summary"] = summary;
   }
-  for (auto& arg : config_override_args(overrides)) args.push_back(std::move(arg));
+  for (auto& arg : codex::config_override_args(overrides)) args.push_back(std::move(arg));
   if (!schema_file.empty()) args.insert(args.end(), {"--output-schema", schema_file});
   std::string prompt;
   for (const auto& input : turn.value("input", Json::array())) {

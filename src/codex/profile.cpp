@@ -7,7 +7,7 @@
 
 #include <cpptoml.h>
 
-#include "codex_mcp/appserver/toml.hpp"
+#include "codex_mcp/codex/toml.hpp"
 
 namespace codex_mcp::codex {
 
@@ -59,7 +59,7 @@ Json to_json(const std::shared_ptr<cpptoml::base>& value) {
 /// Tables become dotted paths; everything else (arrays included) is one value.
 void flatten(const Json& table, const std::string& prefix, Json& out) {
   for (const auto& [key, value] : table.items()) {
-    const auto path = prefix + appserver::toml_key(key);
+    const auto path = prefix + toml_key(key);
     if (value.is_object()) {
       flatten(value, path + ".", out);
     } else if (!value.is_null()) {

@@ -145,7 +145,17 @@ std::shared_ptr<Session> Session::restore(SessionServices services, const Json& 
   s.last_error_ = util::string_field(meta, "lastError");
   s.forked_from_ = util::string_field(meta, "forkedFrom");
   s.interrupted_turn_id_ = util::string_field(meta, "turnId");
-  for (auto& event : events) s.ring_.restore(std::move(event));
+  // meta.json is written as a turn starts, before codex names the turn: then its
+  // turn/started event (after the last result) names the turn a crash interrupted.
+  std::string started_turn;
+  for (auto& event : events) {
+    if (event.type == "result") started_turn.clear();
+    if (event.type == "progress" && util::string_field(event.data, "method") == "turn/started") {
+      started_turn = util::string_field(event.data, "turnId");
+    }
+    s.ring_.restore(std::move(event));
+  }
+  if (s.interrupted_turn_id_.empty()) s.interrupted_turn_id_ = started_turn;
   s.consumed_cursor_ = std::min(meta.value("consumedCursor", std::int64_t{0}), s.ring_.next_id());
   s.result_ = std::move(result);
   s.recovered_ = true;

@@ -10,7 +10,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
-#include "codex_mcp/appserver/toml.hpp"
+#include "codex_mcp/codex/toml.hpp"
 #include "codex_mcp/jsonrpc/errors.hpp"
 #include "codex_mcp/mcp/tool.hpp"
 #include "codex_mcp/session/server_requests.hpp"
@@ -24,7 +24,7 @@ inline boost::asio::awaitable<mcp::ToolReply> decode_start_tool(Json arguments,
                                                                 mcp::ToolCallContext&) {
   const auto request = tools::decode_start(arguments);
   try {
-    (void)appserver::config_override_args(request.config_overrides);
+    (void)codex::config_override_args(request.config_overrides);
   } catch (const std::invalid_argument&) {
     // A value TOML cannot hold (null): the real start fails with this as its error.
   }

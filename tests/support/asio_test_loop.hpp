@@ -15,12 +15,14 @@
 
 namespace codex_mcp::testing {
 
-/// Runs `ctx` in short slices until `done()` or the deadline; returns done().
+/// Runs `ctx` one handler at a time until `done()` or the deadline; returns done(). (One
+/// at a time: a pending timer, such as a session manager's sweep, must not hold each step
+/// for a whole slice.)
 inline bool run_until(boost::asio::io_context& ctx, const std::function<bool()>& done,
                       std::chrono::milliseconds deadline) {
   const auto end = std::chrono::steady_clock::now() + deadline;
   while (!done() && std::chrono::steady_clock::now() < end) {
-    ctx.run_for(std::chrono::milliseconds(10));
+    ctx.run_one_for(std::chrono::milliseconds(10));
     if (ctx.stopped()) ctx.restart();
   }
   return done();

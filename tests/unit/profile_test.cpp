@@ -5,7 +5,7 @@
 
 #include <fstream>
 
-#include "codex_mcp/appserver/toml.hpp"
+#include "codex_mcp/codex/toml.hpp"
 #include "test_dir.hpp"
 
 using codex_mcp::codex::load_profile_overrides;
@@ -40,7 +40,7 @@ network_access = false
                              {"model_providers.my-proxy.base_url", "http://127.0.0.1:9/v1"},
                              {"sandbox_workspace_write.network_access", false}}));
   // Every override renders as a -c argument codex accepts.
-  EXPECT_EQ(codex_mcp::appserver::config_override_args(overrides).size(), 16u);
+  EXPECT_EQ(codex_mcp::codex::config_override_args(overrides).size(), 16u);
 }
 
 TEST(Profile, BadNamesMissingFilesAndBadTomlAreClearErrors) {

@@ -1,5 +1,5 @@
 // TOML rendering of `-c key=value` config overrides, and the app-server argv built from them.
-#include "codex_mcp/appserver/toml.hpp"
+#include "codex_mcp/codex/toml.hpp"
 
 #include <gtest/gtest.h>
 
@@ -7,9 +7,9 @@
 
 #include "codex_mcp/appserver/client.hpp"
 
-using codex_mcp::appserver::config_override_args;
-using codex_mcp::appserver::toml_key;
-using codex_mcp::appserver::toml_value;
+using codex_mcp::codex::config_override_args;
+using codex_mcp::codex::toml_key;
+using codex_mcp::codex::toml_value;
 using Json = nlohmann::json;
 
 TEST(TomlValue, StringsAreQuotedAndEscaped) {

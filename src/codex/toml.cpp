@@ -1,10 +1,10 @@
 // TOML value rendering (see toml.hpp). Pure; safe on any thread.
-#include "codex_mcp/appserver/toml.hpp"
+#include "codex_mcp/codex/toml.hpp"
 
 #include <cmath>
 #include <stdexcept>
 
-namespace codex_mcp::appserver {
+namespace codex_mcp::codex {
 
 namespace {
 
@@ -115,4 +115,4 @@ std::vector<std::string> config_override_args(const nlohmann::json& overrides) {
   return args;
 }
 
-}  // namespace codex_mcp::appserver
+}  // namespace codex_mcp::codex

@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace codex_mcp::appserver {
+namespace codex_mcp::codex {
 
 /// Renders one JSON value as a TOML value: strings as escaped basic strings, integers,
 /// floats (always with a '.' or exponent), booleans, arrays, objects as inline tables.
@@ -21,4 +21,4 @@ std::string toml_key(const std::string& key);
 /// are dotted config paths and pass through unquoted).
 std::vector<std::string> config_override_args(const nlohmann::json& overrides);
 
-}  // namespace codex_mcp::appserver
+}  // namespace codex_mcp::codex
