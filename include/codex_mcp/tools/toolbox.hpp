@@ -28,7 +28,7 @@ struct CodexView {
 struct Toolbox {
   session::SessionManager& sessions;
   /// Told of every session codex or codex_reply starts a turn on (the person's dialogs).
-  SessionWatcher watch;
+  SessionWatcher watch{};
   CodexView codex;
   ServerConfig config;
 };
