@@ -44,6 +44,8 @@ asio::awaitable<void> start_process(std::shared_ptr<Channel> channel,
     co_await channel->close(kFailedStartGrace);  // its end is ours, not news for the session
     throw error;
   }
+  channel->timings().spawned = codex->spawned_at();
+  channel->timings().initialized = std::chrono::steady_clock::now();
   if (codex->pid() > 0) {
     if (const auto who = process::identify(codex->pid()))
       channel->set_identity(process::to_json(*who));
@@ -131,7 +133,9 @@ asio::awaitable<std::shared_ptr<Channel>> AppServerProvider::open(
   }
   // A session restored before codex was probed probes now.
   const auto facts = co_await probe_->facts(appserver::resolve_native_codex(choice.path));
-  co_return make_channel(facts, request, std::move(handlers));
+  auto channel = make_channel(facts, request, std::move(handlers));
+  channel->timings().opened = std::chrono::steady_clock::now();
+  co_return channel;
 }
 
 std::shared_ptr<Channel> AppServerProvider::make_channel(const codex::CodexFacts& facts,

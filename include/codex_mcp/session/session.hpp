@@ -208,6 +208,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void set_status(Status status);
   void refresh_status();
   void persist_meta();
+  /// The start reached `stamp` (a member of timing_), when one is being timed.
+  void start_reached(backend::StartTimings::Clock::time_point backend::StartTimings::*stamp);
+  /// The start is over: its phases, logged at debug level.
+  void log_start_phases();
   void finish_turn(const TurnOutcome& outcome);
   boost::asio::awaitable<void> resume_thread();
   /// Always awaited at once by start/reply, whose frames own the arguments.
@@ -244,6 +248,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string interrupted_turn_id_;  ///< restored: the turn that was running at the crash
   std::string forked_from_;
   std::shared_ptr<store::SessionJournal> journal_;
+  /// The phases of the start under way, while debug logging is on (else nothing is timed).
+  std::optional<backend::StartTimings> timing_;
 };
 
 std::int64_t now_ms();
