@@ -124,7 +124,8 @@ int run_server(const Options& options) {
       backend::AppServerProviderOptions{.codex_path = options.codex_path,
                                         .codex_command = options.codex_command,
                                         .mode = options.mode,
-                                        .startup_timeout = options.startup_timeout},
+                                        .startup_timeout = options.startup_timeout,
+                                        .prewarm = options.prewarm},
       probe);
   session::SessionManager sessions({.executor = io.get_executor(),
                                     .provider = provider,
@@ -197,6 +198,7 @@ int run_server(const Options& options) {
             }
           }
           co_await sessions.shutdown(deadline);
+          co_await provider->shutdown();  // the spares
         },
         // Whatever happened in there, the server stops: an exception must not leave it
         // running with nobody to talk to.
@@ -244,6 +246,7 @@ int run_server(const Options& options) {
   child_exits.async_wait(on_child_exit);
 
   sessions.start();
+  provider->prewarm();
   spdlog::info("codex-mcp {} serving MCP on stdio (state dir {})", kVersion, options.state_dir);
   run_until_stopped(io);
   // Shutting down: a client's next signal (Claude Code sends SIGTERM 100 ms after SIGINT)
