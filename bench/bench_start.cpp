@@ -115,6 +115,17 @@ std::vector<std::map<std::string, double>> logged_phases(const std::string& logs
   return out;
 }
 
+/// A field of /proc/<pid>/smaps_rollup in KiB (Pss: its share of what it maps, shared
+/// pages divided among their users), or -1.
+long smaps_kib(pid_t pid, const std::string& field) {
+  std::ifstream rollup("/proc/" + std::to_string(pid) + "/smaps_rollup");
+  std::string line;
+  while (std::getline(rollup, line)) {
+    if (line.rfind(field + ":", 0) == 0) return std::atol(line.c_str() + field.size() + 1);
+  }
+  return -1;
+}
+
 Json start_args(const Offline& offline) {
   return {{"prompt", "hello"},
           {"approvalPolicy", "never"},
@@ -180,9 +191,12 @@ void run(const Offline& offline, int prewarm, int count) {
       const auto cpu_before = codex_mcp::testing::cpu_seconds(child);
       std::this_thread::sleep_for(5s);
       const auto cpu_after = codex_mcp::testing::cpu_seconds(child);
-      std::printf("  idle spare pid %d: RSS %ld KiB, CPU %.3f s over 5 s (%.2f%%)\n",
-                  static_cast<int>(child), codex_mcp::testing::rss_kib(child),
-                  cpu_after - cpu_before, (cpu_after - cpu_before) / 5.0 * 100.0);
+      std::printf(
+          "  idle spare pid %d: RSS %ld KiB (PSS %ld KiB, anonymous %ld KiB), CPU %.3f s "
+          "over 5 s (%.2f%%), %.3f s since it started\n",
+          static_cast<int>(child), codex_mcp::testing::rss_kib(child), smaps_kib(child, "Pss"),
+          smaps_kib(child, "Anonymous"), cpu_after - cpu_before,
+          (cpu_after - cpu_before) / 5.0 * 100.0, cpu_after);
     }
     if (children.empty()) std::printf("  no spare child found\n");
   }

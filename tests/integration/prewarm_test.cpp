@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <csignal>
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <thread>
 
@@ -117,6 +119,29 @@ TEST_F(PrewarmE2E, ASpareThatDiesIsReplaced) {
   const auto started = start("hello", {{"waitForResult", 60000}});
   EXPECT_TRUE(answered(started)) << started.dump();
   EXPECT_EQ(session_pid(started["sessionId"]), replacement);
+}
+
+TEST_F(PrewarmE2E, ASpareReadsConfigTomlAsItIsWhenAdopted) {
+  start_model({{"rules", Json::array()}});
+  start_server(kCodex, {"CODEX_MCP_PREWARM=1", "CODEX_MCP_LOG_LEVEL=debug"});
+  ASSERT_GT(ready_spare(0), 0);
+  // The user changes config.toml after the spare started: the session sees the change.
+  std::string config;
+  {
+    std::ifstream in(root_ / "home" / "config.toml");
+    config.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  const auto at = config.find("model = \"mock-model\"");
+  ASSERT_NE(at, std::string::npos);
+  config.replace(at, std::string("model = \"mock-model\"").size(), "model = \"changed-model\"");
+  std::ofstream(root_ / "home" / "config.toml") << config;
+  const auto started = start("hello", {{"waitForResult", 60000}});
+  EXPECT_TRUE(answered(started)) << started.dump();
+  std::ifstream requests(root_ / "requests.jsonl");
+  std::string line, last;
+  while (std::getline(requests, line)) last = line;
+  ASSERT_FALSE(last.empty());
+  EXPECT_EQ(Json::parse(last).value("model", std::string()), "changed-model");
 }
 
 TEST_F(PrewarmE2E, WithoutTheOptionThereIsNoSpare) {
