@@ -204,9 +204,7 @@ void run(const Offline& offline, int prewarm, int count) {
   server->wait_exit(30s);
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int bench(int argc, char** argv) {
   const int count = argc > 1 ? std::atoi(argv[1]) : 20;
   std::vector<int> settings = {0, 1};
   if (argc > 2) {
@@ -223,4 +221,15 @@ int main(int argc, char** argv) {
   std::printf("session start (codex tool call → sessionId), real codex + mock model, debug log\n");
   for (const int prewarm : settings) run(offline, prewarm, count);
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return bench(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_start: %s\n", e.what());
+    return 1;
+  }
 }
