@@ -87,6 +87,13 @@ ParseOutcome parse_options(int argc, const char* const* argv) {
       ->envname("CODEX_MCP_APPROVALS")
       ->check(CLI::IsMember({"caller", "person", "auto"}))
       ->capture_default_str();
+  cli.add_option("--prewarm", options.prewarm,
+                 "Spare codex app-servers kept started and initialized, so that a new session "
+                 "adopts one instead of waiting for codex to start (each costs an idle "
+                 "app-server's memory: see docs/architecture.md)")
+      ->envname("CODEX_MCP_PREWARM")
+      ->check(CLI::Range(0, 4))
+      ->capture_default_str();
   cli.add_option("--max-line-bytes", options.max_line_bytes,
                  "Largest accepted input message in bytes")
       ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30))

@@ -126,7 +126,8 @@ int run_server(const Options& options) {
       backend::AppServerProviderOptions{.codex_path = options.codex_path,
                                         .codex_command = options.codex_command,
                                         .mode = options.mode,
-                                        .startup_timeout = options.startup_timeout},
+                                        .startup_timeout = options.startup_timeout,
+                                        .prewarm = options.prewarm},
       probe);
   session::SessionManager sessions({.executor = io.get_executor(),
                                     .provider = provider,
@@ -211,6 +212,7 @@ int run_server(const Options& options) {
             }
           }
           co_await sessions.shutdown(deadline);
+          co_await provider->shutdown();  // the spares
         },
         // Whatever happened in there, the server stops: an exception must not leave it
         // running with nobody to talk to.
@@ -259,6 +261,7 @@ int run_server(const Options& options) {
 
   sessions.start();
   tasks->load();
+  provider->prewarm();
   spdlog::info("codex-mcp {} serving MCP on stdio (state dir {})", kVersion, options.state_dir);
   run_until_stopped(io);
   // Shutting down: a client's next signal (Claude Code sends SIGTERM 100 ms after SIGINT)

@@ -136,6 +136,7 @@ asio::awaitable<Json> AppServerClient::start(CodexCommand command, AppServerSett
     if (auto client = weak.lock()) client->handle_exit(exit_code);
   };
   child_ = process::ChildProcess::spawn(executor_, std::move(options), std::move(child_handlers));
+  spawned_at_ = std::chrono::steady_clock::now();
 
   auto peer = peer_;
   std::string method = "initialize";

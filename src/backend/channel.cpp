@@ -1,5 +1,7 @@
 #include "codex_mcp/backend/channel.hpp"
 
+#include <cstdio>
+
 #include <boost/asio/use_awaitable.hpp>
 
 #include "codex_mcp/jsonrpc/errors.hpp"
@@ -30,6 +32,31 @@ appserver::AppServerHandlers forward_to(std::shared_ptr<HandlerSlot> slot) {
     if (slot->attached && slot->target.on_exit) slot->target.on_exit(code, tail);
   };
   return handlers;
+}
+
+std::string describe(const StartTimings& t) {
+  using Clock = StartTimings::Clock;
+  std::string out;
+  auto last = t.begin;
+  const auto phase = [&](const char* name, Clock::time_point at) {
+    if (at == Clock::time_point{}) return;
+    char text[64];
+    std::snprintf(text, sizeof text, "%s%s=%.1fms", out.empty() ? "" : " ", name,
+                  std::chrono::duration<double, std::milli>(at - last).count());
+    out += text;
+    last = at;
+  };
+  phase("open", t.opened);
+  phase("spawn", t.spawned);
+  phase("initialize", t.initialized);
+  phase("thread/start", t.thread_started);
+  phase("turn/start", t.turn_started);
+  char tail[128];
+  std::snprintf(tail, sizeof tail, " persist=%.1fms (%d writes) total=%.1fms spare=%s",
+                std::chrono::duration<double, std::milli>(t.persist).count(), t.persist_writes,
+                std::chrono::duration<double, std::milli>(last - t.begin).count(),
+                t.adopted ? "yes" : "no");
+  return out + tail;
 }
 
 Channel::Channel(std::shared_ptr<appserver::CodexBackend> codex, std::shared_ptr<HandlerSlot> slot,

@@ -155,7 +155,31 @@ void Session::set_status(Status status) {
 }
 
 void Session::persist_meta() {
-  if (journal_) journal_->save_meta(meta_json());
+  if (!journal_) return;
+  if (!timing_) return journal_->save_meta(meta_json());
+  const auto begin = backend::StartTimings::Clock::now();
+  journal_->save_meta(meta_json());
+  timing_->persist += backend::StartTimings::Clock::now() - begin;
+  ++timing_->persist_writes;
+}
+
+void Session::start_reached(
+    backend::StartTimings::Clock::time_point backend::StartTimings::*stamp) {
+  if (timing_) (*timing_).*stamp = backend::StartTimings::Clock::now();
+}
+
+void Session::log_start_phases() {
+  if (!timing_) return;
+  if (channel_) {
+    // The process side, as the provider stamped it.
+    const auto& process = channel_->timings();
+    timing_->opened = process.opened;
+    timing_->spawned = process.spawned;
+    timing_->initialized = process.initialized;
+    timing_->adopted = process.adopted;
+  }
+  spdlog::debug("[session {}] start phases: {}", id_, backend::describe(*timing_));
+  timing_.reset();
 }
 
 void Session::refresh_status() {
@@ -256,6 +280,10 @@ asio::awaitable<void> Session::open_channel() {
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 #endif
 asio::awaitable<void> Session::start(StartSpec spec) {
+  if (spdlog::should_log(spdlog::level::debug)) {
+    timing_.emplace();
+    start_reached(&backend::StartTimings::begin);
+  }
   const auto provider_home = settings_.codex_home;
   settings_ = std::move(spec.settings);
   if (settings_.codex_home.empty()) settings_.codex_home = provider_home;
@@ -269,6 +297,7 @@ asio::awaitable<void> Session::start(StartSpec spec) {
   try {
     co_await open_channel();
     const auto started = co_await start_thread(channel_, settings_);
+    start_reached(&backend::StartTimings::thread_started);
     thread_id_ = started.value("thread", Json::object()).value("id", std::string());
     if (settings_.cwd.empty()) settings_.cwd = started.value("cwd", std::string());
     if (settings_.model.empty()) {
@@ -280,6 +309,7 @@ asio::awaitable<void> Session::start(StartSpec spec) {
           {.type = "progress", .data = {{"method", "thread/started"}, {"threadId", thread_id_}}});
     }
     co_await begin_turn(spec.prompt, spec.turn, spec.images);
+    start_reached(&backend::StartTimings::turn_started);
   } catch (const SessionError& e) {
     // The first turn was refused, or no codex could be run: the session never ran.
     refused = e;
@@ -299,7 +329,11 @@ asio::awaitable<void> Session::start(StartSpec spec) {
   } catch (const std::exception& e) {
     failure = std::string("could not start codex: ") + e.what();
   }
-  if (failure.empty()) co_return;
+  if (failure.empty()) {
+    log_start_phases();
+    co_return;
+  }
+  timing_.reset();
   if (cancelled_) {
     // codex_session cancel stopped the child under the start: not a failure of codex.
     throw SessionError(ErrorKind::cancelled, "session " + id_ + " was cancelled while starting");

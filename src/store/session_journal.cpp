@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <spdlog/spdlog.h>
+#include <boost/asio/post.hpp>
 
 #include "codex_mcp/store/files.hpp"
 #include "codex_mcp/util/json_text.hpp"
@@ -37,7 +38,7 @@ std::shared_ptr<SessionJournal> SessionJournal::open(boost::asio::any_io_executo
 }
 
 SessionJournal::SessionJournal(boost::asio::any_io_executor executor, fs::path dir)
-    : dir_(std::move(dir)), flush_timer_(std::move(executor)) {}
+    : dir_(std::move(dir)), flush_timer_(executor), executor_(std::move(executor)) {}
 
 SessionJournal::~SessionJournal() {
   flush();
@@ -62,6 +63,7 @@ void SessionJournal::append_delta(std::int64_t id, std::string_view delta) {
 void SessionJournal::discard() {
   discarded_ = true;
   pending_.clear();
+  pending_meta_ = nullptr;
   flush_timer_.cancel();
   if (events_fd_ >= 0) ::close(events_fd_);
   events_fd_ = -1;
@@ -109,6 +111,7 @@ bool SessionJournal::ensure_events_open() {
 }
 
 bool SessionJournal::flush() {
+  write_meta();
   if (pending_.empty()) return events_fd_ >= 0;
   if (!ensure_events_open()) {
     pending_.clear();  // the ring still holds them; the log has a gap the loader tolerates
@@ -135,6 +138,22 @@ bool SessionJournal::flush() {
 }
 
 void SessionJournal::save_meta(const Json& meta) {
+  if (discarded_) return;
+  pending_meta_ = meta;
+  if (meta_write_posted_) return;  // the write to come takes this one
+  meta_write_posted_ = true;
+  boost::asio::post(executor_, [weak = weak_from_this()] {
+    if (auto self = weak.lock()) {
+      self->meta_write_posted_ = false;
+      self->write_meta();
+    }
+  });
+}
+
+void SessionJournal::write_meta() {
+  if (pending_meta_.is_null()) return;
+  const auto meta = std::move(pending_meta_);
+  pending_meta_ = nullptr;
   save(kMetaFile, meta);
 }
 

@@ -129,7 +129,25 @@ TEST_F(StoreTest, WriteFailuresAreKeptNotThrown) {
       << journal->last_error();
   fs::remove_all(dir_ / "s");
   journal->save_meta({{"a", 1}});  // the directory is gone
+  journal->flush();                // (meta.json is written after the handler, or by a flush)
   EXPECT_NE(journal->last_error().find("meta.json"), std::string::npos) << journal->last_error();
+}
+
+TEST_F(StoreTest, MetaIsWrittenOnceTheLoopIsDoneWithTheChange) {
+  auto journal = store::SessionJournal::open(io_.get_executor(), dir_ / "s");
+  journal->save_meta({{"status", "starting"}});
+  journal->save_meta({{"status", "running"}});
+  EXPECT_FALSE(fs::exists(dir_ / "s" / "meta.json"));  // not in the caller's time
+  io_.poll();
+  EXPECT_EQ(store::Json::parse(slurp(dir_ / "s" / "meta.json"))["status"],
+            "running");  // once, the last
+  journal->save_meta({{"status", "idle"}});
+  journal->flush();  // what a tool answer does: on disk before the answer
+  EXPECT_EQ(store::Json::parse(slurp(dir_ / "s" / "meta.json"))["status"], "idle");
+  journal->save_meta({{"status", "error"}});
+  journal.reset();  // a journal let go of writes what it has
+  EXPECT_EQ(store::Json::parse(slurp(dir_ / "s" / "meta.json"))["status"], "error");
+  io_.poll();  // the posted write finds no journal: nothing happens
 }
 
 TEST_F(StoreTest, StateFilesAreNeverOpenedThroughALink) {

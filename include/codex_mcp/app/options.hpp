@@ -38,6 +38,9 @@ struct Options {
   /// --startup-timeout-ms / CODEX_MCP_STARTUP_TIMEOUT_MS: how long a new app-server child
   /// may take to answer initialize before its session fails.
   std::chrono::milliseconds startup_timeout{30000};
+  /// --prewarm / CODEX_MCP_PREWARM: spare app-servers kept started and initialized for the
+  /// next sessions (0: none, each start spawns its own).
+  int prewarm = 0;
   // Session lifecycle (the sweep).
   std::chrono::milliseconds idle_timeout{30 * 60 * 1000};    ///< stop an idle session's child
   std::chrono::milliseconds stuck_timeout{4 * 3600 * 1000};  ///< cancel a turn without progress

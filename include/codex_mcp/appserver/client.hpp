@@ -108,6 +108,8 @@ class CodexBackend {
   virtual bool running() const = 0;  ///< started and not stopped or exited
   virtual std::string stderr_tail() const = 0;
   virtual int exit_code() const = 0;  ///< -1 unless its process exited before it was done
+  /// When start() had the process running (fork/exec returned); unset when it has none.
+  virtual std::chrono::steady_clock::time_point spawned_at() const { return {}; }
 };
 
 class AppServerClient : public CodexBackend, public std::enable_shared_from_this<AppServerClient> {
@@ -144,6 +146,10 @@ class AppServerClient : public CodexBackend, public std::enable_shared_from_this
   std::string stderr_tail() const override;
   std::size_t garbage_lines() const { return garbage_lines_; }
   int exit_code() const override { return exit_code_; }  ///< -1 until the child exited
+  std::chrono::steady_clock::time_point spawned_at() const override { return spawned_at_; }
+  /// The config overrides the thread requests carry from now on: a client started before
+  /// its session was known (a spare) gets the session's when it is adopted.
+  void set_config_overrides(Json overrides) { settings_.config_overrides = std::move(overrides); }
 
  private:
   AppServerClient(boost::asio::any_io_executor executor, AppServerHandlers handlers);
@@ -159,6 +165,7 @@ class AppServerClient : public CodexBackend, public std::enable_shared_from_this
   std::size_t garbage_lines_ = 0;
   bool exited_ = false;
   int exit_code_ = -1;
+  std::chrono::steady_clock::time_point spawned_at_{};
 
   static boost::asio::awaitable<Json> forward_server_request(std::weak_ptr<AppServerClient> weak,
                                                              std::string method, Json params);

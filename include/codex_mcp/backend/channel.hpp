@@ -37,6 +37,26 @@ struct HandlerSlot {
 /// (server requests are answered with an error then).
 appserver::AppServerHandlers forward_to(std::shared_ptr<HandlerSlot> slot);
 
+/// When each step of a session's start happened (steady clock; unset: not reached). Filled
+/// only while debug logging is on (a session start logs one line of phases from it): the
+/// provider stamps the process side, the session the thread and the turn.
+struct StartTimings {
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point begin;           ///< the session asked for a channel
+  Clock::time_point opened;          ///< the provider had its codex (probe, settings)
+  Clock::time_point spawned;         ///< the child runs (fork/exec returned)
+  Clock::time_point initialized;     ///< initialize answered
+  Clock::time_point thread_started;  ///< thread/start answered
+  Clock::time_point turn_started;    ///< turn/start answered
+  Clock::duration persist{};         ///< our own state writes in between (meta.json)
+  int persist_writes = 0;
+  bool adopted = false;  ///< a spare, started before it was asked for
+};
+
+/// One line: `open=0.1ms spawn=3.0ms initialize=41.2ms thread/start=…ms turn/start=…ms
+/// persist=…ms (n writes) total=…ms spare=no` (each phase from the end of the one before).
+std::string describe(const StartTimings& timings);
+
 class Channel : public std::enable_shared_from_this<Channel> {
  public:
   /// Spawns and initializes the process (the provider's way); throws OpenFailed.
@@ -84,6 +104,8 @@ class Channel : public std::enable_shared_from_this<Channel> {
   /// can end it and only it; null when unknown.
   const Json& identity() const { return identity_; }
   bool exec_mode() const { return exec_mode_; }
+  /// Stamps of the process side of the start (see StartTimings).
+  StartTimings& timings() { return timings_; }
 
  private:
   std::shared_ptr<appserver::CodexBackend> codex_;
@@ -91,6 +113,7 @@ class Channel : public std::enable_shared_from_this<Channel> {
   Json identity_ = nullptr;
   bool exec_mode_ = false;
   Starter starter_;
+  StartTimings timings_;
 };
 
 }  // namespace codex_mcp::backend

@@ -219,6 +219,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void persist_meta();
   /// A pending request as actions_json() shows it.
   Json action_json(const PendingAction& pending) const;
+  /// The start reached `stamp` (a member of timing_), when one is being timed.
+  void start_reached(backend::StartTimings::Clock::time_point backend::StartTimings::*stamp);
+  /// The start is over: its phases, logged at debug level.
+  void log_start_phases();
   void finish_turn(const TurnOutcome& outcome);
   boost::asio::awaitable<void> resume_thread();
   /// Always awaited at once by start/reply, whose frames own the arguments.
@@ -255,6 +259,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string interrupted_turn_id_;  ///< restored: the turn that was running at the crash
   std::string forked_from_;
   std::shared_ptr<store::SessionJournal> journal_;
+  /// The phases of the start under way, while debug logging is on (else nothing is timed).
+  std::optional<backend::StartTimings> timing_;
 };
 
 std::int64_t now_ms();

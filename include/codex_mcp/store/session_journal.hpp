@@ -7,7 +7,9 @@
 //
 // Event lines are buffered and written within kFlushDelay, or at once for pinned events
 // (approvals, results, errors), which are also fdatasync()ed: what a tool call reports
-// is on disk before the call returns. Write failures (a full disk, a removed directory)
+// is on disk before the call returns. meta.json is written once the current handler of
+// the loop is done (several changes made together are one write), and at the latest by
+// flush(), which every tool answer calls. Write failures (a full disk, a removed directory)
 // never reach the caller: they are logged once, kept in last_error(), and the session
 // goes on in memory. Threading: the loop thread only.
 #pragma once
@@ -52,9 +54,13 @@ class SessionJournal : public std::enable_shared_from_this<SessionJournal> {
   void append_event(const Event& event);
   /// `delta` was merged into the earlier event `id`.
   void append_delta(std::int64_t id, std::string_view delta);
+  /// meta.json is replaced soon: once the loop is done with what it is doing (so that
+  /// changes made together are written once, and a session start does not wait for its
+  /// writes but has them done while codex works), and at the latest by the next flush().
   void save_meta(const Json& meta);
   void save_result(const Json& result);
-  /// Writes buffered event lines now; false when that failed.
+  /// Writes buffered event lines and a meta.json still to be written now; false when the
+  /// event lines could not be written.
   bool flush();
   /// The session's files are being deleted: drop what is buffered and write nothing more.
   void discard();
@@ -71,6 +77,8 @@ class SessionJournal : public std::enable_shared_from_this<SessionJournal> {
   /// soon.
   void buffered(bool durable);
   void schedule_flush();
+  /// Writes the meta.json that save_meta() left, if any.
+  void write_meta();
   void save(const char* file, const Json& content);
   bool ensure_events_open();
   void failed(const std::string& what);
@@ -79,6 +87,9 @@ class SessionJournal : public std::enable_shared_from_this<SessionJournal> {
   boost::asio::steady_timer flush_timer_;
   bool flush_scheduled_ = false;
   std::string pending_;
+  Json pending_meta_;  ///< null: meta.json is up to date
+  bool meta_write_posted_ = false;
+  boost::asio::any_io_executor executor_;
   int events_fd_ = -1;
   bool torn_line_ = false;
   bool discarded_ = false;
