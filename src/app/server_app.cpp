@@ -13,6 +13,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "codex_mcp/backend/app_server_provider.hpp"
+#include "codex_mcp/backend/exec_provider.hpp"
 #include "codex_mcp/mcp/server.hpp"
 #include "codex_mcp/process/child_process.hpp"
 #include "codex_mcp/process/reaper.hpp"
@@ -121,14 +122,19 @@ int run_server(const Options& options) {
   // The sessions get their codex from the app-server provider; how a refusal of codex
   // is put into words is the tool contract's.
   auto probe = std::make_shared<codex::CodexProbe>(io.get_executor(), kProbeTimeout);
-  auto provider = std::make_shared<backend::AppServerProvider>(
-      io.get_executor(),
-      backend::AppServerProviderOptions{.codex_path = options.codex_path,
-                                        .codex_command = options.codex_command,
-                                        .mode = options.mode,
-                                        .startup_timeout = options.startup_timeout,
-                                        .prewarm = options.prewarm},
-      probe);
+  // --mode exec has a provider of its own; app-server and auto share one (auto falls back
+  // to exec channels for a codex without app-server).
+  const backend::AppServerProviderOptions provider_options{
+      .codex_path = options.codex_path,
+      .codex_command = options.codex_command,
+      .mode = options.mode,
+      .startup_timeout = options.startup_timeout,
+      .prewarm = options.prewarm};
+  const auto provider =
+      options.mode == "exec"
+          ? std::make_shared<backend::ExecProvider>(io.get_executor(), provider_options, probe)
+          : std::make_shared<backend::AppServerProvider>(io.get_executor(), provider_options,
+                                                         probe);
   session::SessionManager sessions({.executor = io.get_executor(),
                                     .provider = provider,
                                     .wording = {.param = tools::describe_param_refusal,
