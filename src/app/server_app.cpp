@@ -130,11 +130,10 @@ int run_server(const Options& options) {
       .mode = options.mode,
       .startup_timeout = options.startup_timeout,
       .prewarm = options.prewarm};
-  const auto provider =
-      options.mode == "exec"
-          ? std::make_shared<backend::ExecProvider>(io.get_executor(), provider_options, probe)
-          : std::make_shared<backend::AppServerProvider>(io.get_executor(), provider_options,
-                                                         probe);
+  const auto provider = options.mode == "exec" ? std::make_shared<backend::ExecProvider>(
+                                                     io.get_executor(), provider_options, probe)
+                                               : std::make_shared<backend::AppServerProvider>(
+                                                     io.get_executor(), provider_options, probe);
   session::SessionManager sessions({.executor = io.get_executor(),
                                     .provider = provider,
                                     .wording = {.param = tools::describe_param_refusal,

@@ -139,9 +139,8 @@ TEST(ApprovalForm, AHugeDiffCommandOrFileListMakesABoundedDialog) {
   std::string diff(100000, 'x');
   diff += '\n';
   for (int i = 0; i < 500; ++i) {
-    changes.push_back({{"path", "/p/file" + std::to_string(i) + ".txt"},
-                       {"kind", "update"},
-                       {"diff", diff}});
+    changes.push_back(
+        {{"path", "/p/file" + std::to_string(i) + ".txt"}, {"kind", "update"}, {"diff", diff}});
   }
   action["changes"] = changes;
   action["reason"] = std::string(1'000'000, 'r');
