@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "mcp_process.hpp"
+#include "mock_codex_config.hpp"
 
 using codex_mcp::testing::Json;
 using codex_mcp::testing::McpProcess;
@@ -63,15 +64,7 @@ struct Offline {
     std::ifstream(root / "port") >> port;
     if (port.empty()) throw std::runtime_error("the mock model did not start");
     std::ofstream(root / "home" / "config.toml")
-        << "model = \"mock-model\"\nmodel_provider = \"mock_provider\"\n"
-           "approval_policy = \"never\"\nsandbox_mode = \"read-only\"\n"
-           "[model_providers.mock_provider]\nname = \"Mock\"\n"
-           "base_url = \"http://127.0.0.1:" +
-               port +
-               "/v1\"\nwire_api = \"responses\"\n"
-               "request_max_retries = 0\nstream_max_retries = 0\n"
-               "[analytics]\nenabled = false\n"
-               "[features]\nplugins = false\nremote_plugin = false\napps = false\ngoals = false\n";
+        << codex_mcp::testing::mock_codex_config(port, "never");
   }
   ~Offline() {
     model.reset();

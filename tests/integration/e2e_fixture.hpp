@@ -21,6 +21,7 @@
 
 #include "codex_mcp/codex/release.hpp"
 #include "mcp_process.hpp"
+#include "mock_codex_config.hpp"
 #include "test_dir.hpp"
 
 namespace codex_mcp::testing {
@@ -141,15 +142,7 @@ class E2EFixture : public ::testing::Test {
     std::ifstream(root_ / "port") >> port;
     ASSERT_FALSE(port.empty()) << "mock model did not start";
     std::ofstream(root_ / "home" / "config.toml")
-        << "model = \"mock-model\"\nmodel_provider = \"mock_provider\"\n"
-           "approval_policy = \"on-request\"\nsandbox_mode = \"read-only\"\n"
-           "[model_providers.mock_provider]\nname = \"Mock\"\n"
-           "base_url = \"http://127.0.0.1:" +
-               port +
-               "/v1\"\nwire_api = \"responses\"\n"
-               "request_max_retries = 0\nstream_max_retries = 0\n"
-               "[analytics]\nenabled = false\n"
-               "[features]\nplugins = false\nremote_plugin = false\napps = false\ngoals = false\n";
+        << codex_mcp::testing::mock_codex_config(port, "on-request");
   }
 
   /// A new server process with the test's environment; `extra_env` entries win.
